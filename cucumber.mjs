@@ -1,0 +1,87 @@
+/**
+ * Cucumber configuration (cucumber-js 12, ESM).
+ *
+ * Profiles:
+ *   default  the acceptance run: features/**, TypeScript support and steps through tsx, reports
+ *            in reports/ (junit.xml, allure-results/, cucumber-messages.ndjson).
+ *   dryrun   parses every feature and matches every step without running any. cucumber 12
+ *            never fails a dry run, so `npm run check` runs it through scripts/dryrun.mjs, which
+ *            fails on any undefined, ambiguous or pending step.
+ *
+ * Tags: scenarios tagged `@topology:X` run only when the topology under test is named X (see
+ * topologyTagExpression); FABRICSPEC_TAGS adds any tag expression, ANDed with it.
+ * Relative paths are resolved from the working directory: run from the repository root.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { register } from "tsx/esm/api";
+import { parse } from "yaml";
+
+// TypeScript support code: cucumber 12's `loader: ["tsx"]` fails on Node 20 ("tsx must be loaded
+// with --import") and `import: ["tsx/esm"]` is taken as a glob that matches nothing, so the config
+// registers tsx itself. Skipped when tsx is already active (node --import tsx, the tsx CLI), so
+// that its hooks are not chained twice.
+if (!/\btsx\b/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "))) register();
+
+const FEATURES = "features";
+const TS_CODE = ["support/**/*.ts", "steps/**/*.ts"];
+
+/** The `name:` of the topology under test (FABRICSPEC_TOPOLOGY, default the blog lab). */
+function topologyName() {
+  const file = resolve(process.env.FABRICSPEC_TOPOLOGY ?? "lab/topologies/blog.yaml");
+  const name = parse(readFileSync(file, "utf8"))?.name;
+  if (typeof name !== "string") throw new Error(`cucumber.mjs: no "name:" in topology file ${file}`);
+  return name;
+}
+
+/**
+ * TOPOLOGY TAGS: `not @topology:X` for every X found in a feature file other than the topology
+ * under test. Cucumber tag expressions have no wildcard, hence the scan of the feature files.
+ */
+export function topologyTagExpression() {
+  const current = topologyName();
+  const others = new Set();
+  const entries = existsSync(FEATURES) ? readdirSync(FEATURES, { recursive: true, withFileTypes: true }) : [];
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.endsWith(".feature")) continue;
+    const text = readFileSync(join(entry.parentPath ?? entry.path, entry.name), "utf8");
+    for (const [, name] of text.matchAll(/@topology:([\w.-]+)/g)) if (name !== current) others.add(name);
+  }
+  return [...others].sort().map((name) => `not @topology:${name}`).join(" and ");
+}
+
+/** The tag expression of a run: topology exclusions AND FABRICSPEC_TAGS. */
+function tags() {
+  const parts = [topologyTagExpression(), process.env.FABRICSPEC_TAGS?.trim()].filter(Boolean);
+  return parts.map((p) => `(${p})`).join(" and ");
+}
+
+const common = {
+  // No `paths`: cucumber's default is features/**/*.feature, and paths given on the command line
+  // (`npx cucumber-js features/fabric/routing.feature:9`) replace it instead of adding to it.
+  import: TS_CODE,
+  tags: tags(),
+  strict: true,
+};
+
+export default {
+  ...common,
+  format: [
+    process.stdout.isTTY ? "progress-bar" : "summary",
+    ["junit", "reports/junit.xml"],
+    ["message", "reports/cucumber-messages.ndjson"],
+    // Writes its files into resultsDir; its own stream carries nothing. It must not be given
+    // stdout: cucumber keeps only one formatter there and the console one would go silent.
+    ["allure-cucumberjs/reporter", "/dev/null"],
+  ],
+  formatOptions: {
+    junit: { suiteName: "fabricspec" },
+    resultsDir: "reports/allure-results",
+  },
+};
+
+export const dryrun = {
+  ...common,
+  dryRun: true,
+  format: ["summary"],
+};

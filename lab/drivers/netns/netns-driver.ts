@@ -1,0 +1,316 @@
+/**
+ * The embedded lab: one network namespace per switch and host, veth pairs per link, a bridge per
+ * rack, real FRR daemons per switch, real kernel forwarding. Needs root; touches nothing outside
+ * its own namespaces and its run directory.
+ */
+import { createHash } from "node:crypto";
+import { accessSync, chownSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CommandError, LabBusyError, LabError } from "../../errors.js";
+import { budgets } from "../../expect/budgets.js";
+import { eventually } from "../../expect/eventually.js";
+import { waitForFabric } from "../../fabric/converge.js";
+import { FRR_DAEMONS, renderDaemonConfigs, type FrrDaemon } from "../../render/frr.js";
+import { findNode, nodeNames, type Switch, type Topology } from "../../topology/model.js";
+import { runLocal } from "../../transport/local.js";
+import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
+import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, Progress, UpResult } from "../driver.js";
+import { namespaceOf, planLab } from "./plan.js";
+import { commandLine, namespaceInode, pidsInNamespaces, stopProcesses } from "./processes.js";
+import { clearState, readState, RUN_DIR, writeState, type LabProcess, type LabState } from "./state.js";
+
+const FRR_DIR = "/usr/lib/frr";
+const quiet: Progress = () => {};
+
+export class NetnsDriver implements LabDriver {
+  readonly name = "netns";
+  readonly fingerprint: string;
+
+  constructor(readonly topology: Topology) {
+    this.fingerprint = createHash("sha256").update(JSON.stringify({ ...topology, source: undefined })).digest("hex").slice(0, 16);
+  }
+
+  async preflight(): Promise<PreflightCheck[]> {
+    const checks: PreflightCheck[] = [];
+    const isRoot = process.getuid?.() === 0;
+    checks.push({
+      name: "root",
+      ok: isRoot,
+      detail: isRoot ? "running as root" : "the embedded lab creates network namespaces, which needs root",
+      fix: "run as root (sudo -E npm test)",
+    });
+    const binaries: Array<[string, string, string]> = [
+      ["ip", "/usr/sbin/ip", "apt-get install -y iproute2"],
+      ["zebra", `${FRR_DIR}/zebra`, "apt-get install -y frr"],
+      ["bgpd", `${FRR_DIR}/bgpd`, "apt-get install -y frr"],
+      ["staticd", `${FRR_DIR}/staticd`, "apt-get install -y frr"],
+      ["vtysh", "/usr/bin/vtysh", "apt-get install -y frr"],
+      ["ping", "/usr/bin/ping", "apt-get install -y iputils-ping"],
+      ["traceroute", "/usr/bin/traceroute", "apt-get install -y traceroute"],
+    ];
+    for (const [name, path, fix] of binaries) {
+      const ok = executable(path);
+      checks.push({ name, ok, detail: ok ? path : `${path} not found`, fix });
+    }
+    const frr = frrUser();
+    checks.push({
+      name: "frr user",
+      ok: frr !== undefined,
+      detail: frr ? `uid ${frr.uid}` : "no user frr (the frr package creates it)",
+      fix: "apt-get install -y frr",
+    });
+    if (isRoot && executable("/usr/sbin/ip")) checks.push(await this.kernelCheck());
+    return checks;
+  }
+
+  /** veth pairs and bridges, tried for real in a throwaway namespace. */
+  private async kernelCheck(): Promise<PreflightCheck> {
+    const ns = `${namespaceOf("preflight")}-${process.pid}`;
+    const result = await runLocal(["ip", "-batch", "-"], {
+      input: [
+        `netns add ${ns}`,
+        `link add fsp0 netns ${ns} type veth peer fsp1 netns ${ns}`,
+        `link add fspbr netns ${ns} type bridge`,
+      ].join("\n"),
+    });
+    await runLocal(["ip", "netns", "del", ns]);
+    return {
+      name: "kernel: netns, veth, bridge",
+      ok: result.exitCode === 0,
+      detail: result.exitCode === 0 ? "namespaces, veth pairs and bridges work" : firstLine(result.stderr),
+      fix: "the kernel needs CONFIG_NET_NS, CONFIG_VETH and CONFIG_BRIDGE (modprobe veth bridge)",
+    };
+  }
+
+  async up(options: { progress?: Progress; keep?: boolean } = {}): Promise<UpResult> {
+    const progress = options.progress ?? quiet;
+    const existing = readState();
+    if (existing) {
+      if (existing.keep && existing.phase === "up") {
+        if (existing.fingerprint !== this.fingerprint) {
+          throw new LabBusyError(
+            `a lab of topology "${existing.topology}" is up (started by \`fabricspec lab up\`), not of "${this.topology.name}"`,
+            { hint: "npx fabricspec lab down" },
+          );
+        }
+        // A kept lab is tested as it is, even degraded: it may be broken on purpose.
+        const status = await this.status();
+        const broken = status.nodes.filter((n) => !n.up).map((n) => `${n.name}: ${n.detail}`);
+        progress(`reusing the ${existing.topology} lab that \`fabricspec lab up\` started${broken.length ? ` (degraded: ${broken.join("; ")})` : ""}`);
+        return { reused: true, phases: [] };
+      }
+      progress(`removing leftovers of an earlier ${existing.topology} lab (${existing.phase}, pid ${existing.ownerPid})`);
+      await this.down(progress);
+    }
+    await this.requirePreflight();
+    const phases: Phase[] = [];
+    const timed = async <T>(name: string, detail: string, work: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const value = await work();
+      const ms = Math.round(performance.now() - started);
+      phases.push({ name, ms, detail });
+      progress(`${name}: ${detail} (${ms} ms)`);
+      return value;
+    };
+
+    const plan = planLab(this.topology);
+    let state: LabState = {
+      topology: this.topology.name,
+      fingerprint: this.fingerprint,
+      namespaces: plan.namespaces,
+      processes: [],
+      phase: "building",
+      keep: options.keep ?? false,
+      ownerPid: process.pid,
+      createdAt: new Date().toISOString(),
+    };
+    writeState(state); // before anything exists, so a crash from here on is cleaned up
+
+    try {
+      await timed("namespaces", `${plan.namespaces.length} namespaces`, async () => {
+        const clash = plan.namespaces.filter((ns) => namespaceInode(ns) !== undefined);
+        if (clash.length > 0) {
+          throw new LabError(`namespaces ${clash.join(", ")} exist but no fabricspec lab recorded them`, {
+            hint: `if a fabricspec run left them, remove them: ${clash.map((ns) => `ip netns del ${ns}`).join("; ")}`,
+          });
+        }
+        await ipBatch(plan.namespaces.map((ns) => `netns add ${ns}`), "create the namespaces");
+      });
+      await timed("links", `${plan.links.length} veth pairs`, () => ipBatch(plan.links, "create the veth pairs"));
+      // Per switch, as soon as its namespace is addressed: zebra (which must see the interfaces in
+      // its first netlink dump), bgpd once zebra listens (its 1 s start timer is the long pole of
+      // convergence), then staticd. Hosts are addressed meanwhile.
+      const recordStarted = (started: LabProcess) => {
+        state = { ...state, processes: [...state.processes, started] };
+        writeState(state);
+      };
+      await timed("addressing+daemons", `addresses; ${FRR_DAEMONS.join(", ")} on ${this.topology.switches.length} switches`, () =>
+        Promise.all(
+          [...plan.addressing].map(async ([ns, lines]) => {
+            await ipBatch(lines, `address ${ns}`, ns);
+            const sw = this.topology.switches.find((s) => namespaceOf(s.name) === ns);
+            if (sw) await this.startDaemons(sw, recordStarted);
+          }),
+        ),
+      );
+      await timed("convergence", "every session Established, every prefix installed", () =>
+        waitForFabric(this.topology, (node) => this.runner(node), budgets(this.topology.bgp).convergence),
+      );
+    } catch (error) {
+      progress("bring-up failed; removing what it created");
+      await this.down(progress);
+      throw error;
+    }
+    writeState({ ...state, phase: "up" });
+    return { reused: false, phases };
+  }
+
+  private async requirePreflight(): Promise<void> {
+    const failed = (await this.preflight()).filter((c) => !c.ok);
+    if (failed.length > 0) {
+      throw new LabError(`the netns lab cannot start:\n${failed.map((c) => `  ${c.name}: ${c.detail}; fix: ${c.fix}`).join("\n")}`);
+    }
+  }
+
+  /** One switch's daemons: zebra, then bgpd once zebra listens, then staticd. */
+  private async startDaemons(sw: Switch, record: (started: LabProcess) => void): Promise<void> {
+    const frr = frrUser();
+    if (!frr) throw new LabError("no user frr", { hint: "apt-get install -y frr" });
+    const dir = this.nodeDir(sw.name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const configs = renderDaemonConfigs(this.topology, sw);
+    for (const daemon of FRR_DAEMONS) writeFileSync(join(dir, `${daemon}.conf`), configs[daemon]);
+    for (const file of [dir, ...FRR_DAEMONS.map((d) => join(dir, `${d}.conf`))]) chownSync(file, frr.uid, frr.gid);
+    record(await this.startDaemon(sw, "zebra"));
+    await eventually(async () => {
+      if (!existsSync(join(dir, "zserv.api"))) throw new LabError(`zebra on ${sw.name} did not open its socket`);
+    }, budgets(this.topology.bgp).daemonStart);
+    record(await this.startDaemon(sw, "bgpd"));
+    record(await this.startDaemon(sw, "staticd"));
+  }
+
+  private async startDaemon(sw: Switch, daemon: FrrDaemon): Promise<LabProcess> {
+    const dir = this.nodeDir(sw.name);
+    const pidFile = join(dir, `${daemon}.pid`);
+    const argv = [
+      "ip", "netns", "exec", namespaceOf(sw.name),
+      `${FRR_DIR}/${daemon}`, "-d",
+      "-f", join(dir, `${daemon}.conf`),
+      "-i", pidFile,
+      "-z", join(dir, "zserv.api"),
+      "--vty_socket", dir,
+      "-u", "frr", "-g", "frr",
+      "-P", "0", // no vty TCP port: vtysh uses the socket
+      "--log", `file:${join(dir, "frr.log")}`,
+    ];
+    const result = await runLocal(argv, { timeoutMs: 10_000 });
+    const pid = Number(readFileOr(pidFile, "").trim());
+    if (result.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
+      throw new CommandError(`${daemon} on ${sw.name} did not start: ${firstLine(result.stderr) || `exit ${result.exitCode}`}`, {
+        hint: `see ${join(dir, "frr.log")}`,
+      });
+    }
+    return { node: sw.name, daemon, pid };
+  }
+
+  async down(progress: Progress = quiet): Promise<Phase[]> {
+    const state = readState();
+    if (!state) return [];
+    const phases: Phase[] = [];
+    let started = performance.now();
+    // Recorded PIDs are only signalled while they still run an FRR daemon (a PID can be reused).
+    const recorded = state.processes.filter((p) => commandLine(p.pid)?.startsWith(`${FRR_DIR}/${p.daemon}`)).map((p) => p.pid);
+    const inside = pidsInNamespaces(state.namespaces);
+    const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
+    const killed = await stopProcesses(pids);
+    phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killed.length} killed` : ""}` });
+    started = performance.now();
+    const present = state.namespaces.filter((ns) => namespaceInode(ns) !== undefined);
+    if (present.length > 0) await ipBatch(present.map((ns) => `netns del ${ns}`), "delete the namespaces");
+    phases.push({ name: "namespaces", ms: Math.round(performance.now() - started), detail: `${present.length} deleted` });
+    for (const node of nodeNames(this.topology)) rmSync(this.nodeDir(node), { recursive: true, force: true });
+    for (const p of state.processes) rmSync(this.nodeDir(p.node), { recursive: true, force: true });
+    clearState();
+    progress(`lab down: ${phases.map((p) => `${p.name} ${p.detail} (${p.ms} ms)`).join(", ")}`);
+    return phases;
+  }
+
+  async status(): Promise<LabStatus> {
+    const state = readState();
+    if (!state) return { driver: this.name, state: "down", topology: undefined, nodes: [] };
+    const running = new Set(state.processes.filter((p) => commandLine(p.pid)?.startsWith(`${FRR_DIR}/${p.daemon}`)).map((p) => `${p.node}/${p.daemon}`));
+    const nodes: NodeStatus[] = state.namespaces.map((ns) => {
+      const name = ns.slice(namespaceOf("").length);
+      const exists = namespaceInode(ns) !== undefined;
+      const node = state.fingerprint === this.fingerprint ? findNode(this.topology, name) : undefined;
+      if (node?.kind !== "switch") {
+        return { name, kind: "host", up: exists, detail: exists ? "namespace present" : "namespace missing" };
+      }
+      const down = FRR_DAEMONS.filter((d) => !running.has(`${name}/${d}`));
+      return {
+        name,
+        kind: "switch",
+        up: exists && down.length === 0,
+        detail: !exists ? "namespace missing" : down.length ? `not running: ${down.join(", ")}` : `${FRR_DAEMONS.join(", ")} running`,
+      };
+    });
+    const healthy = state.phase === "up" && nodes.every((n) => n.up);
+    return { driver: this.name, state: healthy ? "up" : "degraded", topology: state.topology, nodes };
+  }
+
+  runner(node: string): CommandRunner {
+    const target = findNode(this.topology, node);
+    if (!target) throw new LabError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
+    const ns = namespaceOf(node);
+    const socketDir = this.nodeDir(node);
+    return {
+      node,
+      run(argv: readonly string[], options?: RunOptions): Promise<CommandResult> {
+        // On a switch, vtysh reaches that switch's own FRR, as `sudo vtysh` does on a real one.
+        const command = target.kind === "switch" && argv[0] === "vtysh" ? ["vtysh", "--vty_socket", socketDir, ...argv.slice(1)] : argv;
+        return runLocal(["ip", "netns", "exec", ns, ...command], options).then((r) => ({ ...r, command: argv }));
+      },
+    };
+  }
+
+  private nodeDir(node: string): string {
+    return join(RUN_DIR, node);
+  }
+}
+
+async function ipBatch(lines: readonly string[], what: string, namespace?: string): Promise<void> {
+  if (lines.length === 0) return;
+  const argv = namespace ? ["ip", "-n", namespace, "-batch", "-"] : ["ip", "-batch", "-"];
+  const result = await runLocal(argv, { input: `${lines.join("\n")}\n`, timeoutMs: 30_000 });
+  if (result.exitCode !== 0) {
+    throw new CommandError(`could not ${what}: ${result.stderr.trim().split("\n").join("; ")}`);
+  }
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function frrUser(): { uid: number; gid: number } | undefined {
+  const line = readFileOr("/etc/passwd", "").split("\n").find((l) => l.startsWith("frr:"));
+  const [, , uid, gid] = line?.split(":") ?? [];
+  return uid && gid ? { uid: Number(uid), gid: Number(gid) } : undefined;
+}
+
+function readFileOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return fallback;
+  }
+}
+
+function firstLine(text: string): string {
+  return text.trim().split("\n")[0] ?? "";
+}

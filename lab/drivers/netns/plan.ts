@@ -1,0 +1,61 @@
+/**
+ * The embedded lab's build plan, derived from the topology: which namespaces, which veth pairs,
+ * which addresses. Pure data, so it can be read and tested without a lab.
+ */
+import { leaves, type Topology } from "../../topology/model.js";
+
+/** Every namespace of ours carries this prefix, so an operator can tell them apart. */
+export const NAMESPACE_PREFIX = "fs-";
+
+export const namespaceOf = (node: string): string => `${NAMESPACE_PREFIX}${node}`;
+
+export interface NetnsPlan {
+  readonly namespaces: readonly string[];
+  /** `ip -batch` lines run once: veth pairs created directly inside their namespaces. */
+  readonly links: readonly string[];
+  /** Per namespace, the `ip -n NS -batch` lines that address and raise its interfaces. */
+  readonly addressing: ReadonlyMap<string, readonly string[]>;
+}
+
+export function planLab(t: Topology): NetnsPlan {
+  const links: string[] = [];
+  const addressing = new Map<string, string[]>();
+  const lines = (node: string): string[] => {
+    const ns = namespaceOf(node);
+    const list = addressing.get(ns) ?? [];
+    addressing.set(ns, list);
+    return list;
+  };
+
+  for (const sw of t.switches) {
+    const own = lines(sw.name);
+    own.push("link set lo up", `addr add ${sw.loopback}/32 dev lo`);
+    for (const i of sw.interfaces) {
+      // Each link once, from the end whose name sorts first; the veth never exists in the root namespace.
+      if (sw.name < i.peer.node) {
+        links.push(`link add ${i.name} netns ${namespaceOf(sw.name)} type veth peer ${i.peer.interface} netns ${namespaceOf(i.peer.node)}`);
+      }
+      own.push(`addr add ${i.cidr} dev ${i.name}`, `link set ${i.name} up`);
+    }
+  }
+  for (const leaf of leaves(t)) {
+    if (!leaf.rack) continue;
+    const own = lines(leaf.name);
+    own.push(`link add ${leaf.rack.bridge} type bridge`);
+    for (const host of t.hosts.filter((h) => h.leaf === leaf.name)) {
+      links.push(`link add ${host.leafPort} netns ${namespaceOf(leaf.name)} type veth peer ${host.interface} netns ${namespaceOf(host.name)}`);
+      own.push(`link set ${host.leafPort} master ${leaf.rack.bridge}`, `link set ${host.leafPort} up`);
+    }
+    own.push(`addr add ${leaf.rack.gateway}/${leaf.rack.prefixLength} dev ${leaf.rack.bridge}`, `link set ${leaf.rack.bridge} up`);
+  }
+  for (const host of t.hosts) {
+    lines(host.name).push(
+      "link set lo up",
+      `addr add ${host.address}/${host.prefixLength} dev ${host.interface}`,
+      `link set ${host.interface} up`,
+      `route add default via ${host.gateway}`,
+    );
+  }
+  const namespaces = [...t.switches, ...t.hosts].map((n) => namespaceOf(n.name));
+  return { namespaces, links, addressing };
+}

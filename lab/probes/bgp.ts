@@ -1,0 +1,193 @@
+/**
+ * BGP probes over FRR's vtysh JSON. Schemas follow what FRR 8.4 prints (fixtures/frr-8.4-*):
+ * lenient about keys we do not read, strict about those we do.
+ */
+import { z } from "zod";
+import type { CommandResult, CommandRunner } from "../transport/runner.js";
+import {
+  OutputRejected,
+  parseJson,
+  requireSuccess,
+  runProbe,
+  validateOutput,
+  type Probed,
+} from "./probe.js";
+
+/** `vtysh` reaches the node's own FRR (the driver points it at the right daemons). */
+export const BGP_SUMMARY_COMMAND = ["vtysh", "-c", "show bgp ipv4 unicast summary json"] as const;
+export const BGP_TABLE_COMMAND = ["vtysh", "-c", "show bgp ipv4 unicast json"] as const;
+
+const VTYSH_TIMEOUT_MS = 15_000;
+
+// ---------------------------------------------------------------------------------------------
+// show bgp ipv4 unicast summary json
+
+/** One neighbor as `show bgp summary` reports it. */
+export interface BgpPeerState {
+  /** FRR's key for the neighbor: its address (or interface, for unnumbered peers). */
+  readonly address: string;
+  /** The peer's hostname from the BGP hostname capability, when it sent one. */
+  readonly hostname: string | undefined;
+  readonly remoteAs: number;
+  /**
+   * FRR's state text, verbatim: "Established", "Active", "Connect", "Idle", "OpenSent", ...
+   * A `neighbor X shutdown` peer is "Idle (Admin)" in FRR 8.4.
+   */
+  readonly state: string;
+  readonly established: boolean;
+  /** Shut down by this router's configuration (`neighbor X shutdown`). */
+  readonly adminShutdown: boolean;
+  /**
+   * Prefixes accepted from the peer; undefined unless Established (FRR 8.4 prints 0 for a peer
+   * that is down, which would read as "up, sent nothing").
+   */
+  readonly prefixesReceived: number | undefined;
+  /** Time in the current state (FRR's Up/Down column): up for so long, or down for so long. */
+  readonly uptimeMs: number;
+}
+
+export interface BgpSummary {
+  /** Undefined only when FRR prints `{}`: no neighbor configured (or no BGP instance at all). */
+  readonly routerId: string | undefined;
+  readonly localAs: number | undefined;
+  readonly peers: readonly BgpPeerState[];
+}
+
+const asNumber = z.number().int().nonnegative();
+
+const summaryPeerSchema = z.looseObject({
+  hostname: z.string().optional(),
+  remoteAs: asNumber,
+  state: z.string().min(1),
+  peerState: z.string().optional(),
+  pfxRcd: z.number().int().nonnegative().optional(),
+  peerUptimeMsec: z.number().int().nonnegative(),
+});
+
+const summarySchema = z.looseObject({
+  routerId: z.ipv4(),
+  as: asNumber,
+  peers: z.record(z.string(), summaryPeerSchema),
+});
+
+// FRR 8.4 prints exactly `{}` when no neighbor is configured, and when there is no BGP instance.
+const noNeighborsSchema = z.strictObject({});
+
+/** Parses `show bgp ipv4 unicast summary json` (FRR 8.4). */
+export function parseBgpSummary(result: CommandResult): BgpSummary {
+  requireSuccess(result);
+  const json = parseJson(result.stdout);
+  if (noNeighborsSchema.safeParse(json).success) return { routerId: undefined, localAs: undefined, peers: [] };
+  const data = validateOutput(json, summarySchema);
+  const peers = Object.entries(data.peers).map(([address, peer]): BgpPeerState => {
+    const established = peer.state === "Established";
+    return {
+      address,
+      hostname: peer.hostname,
+      remoteAs: peer.remoteAs,
+      state: peer.state,
+      established,
+      adminShutdown: peer.peerState === "Admin" || peer.state.startsWith("Idle (Admin"),
+      prefixesReceived: established ? peer.pfxRcd : undefined,
+      uptimeMs: peer.peerUptimeMsec,
+    };
+  });
+  return { routerId: data.routerId, localAs: data.as, peers };
+}
+
+/** The node's BGP sessions: `show bgp ipv4 unicast summary json`. */
+export function bgpSummary(runner: CommandRunner): Promise<Probed<BgpSummary>> {
+  return runProbe(runner, BGP_SUMMARY_COMMAND, parseBgpSummary, { timeoutMs: VTYSH_TIMEOUT_MS });
+}
+
+// ---------------------------------------------------------------------------------------------
+// show bgp ipv4 unicast json
+
+export type BgpOrigin = "IGP" | "EGP" | "incomplete";
+
+export interface BgpNextHop {
+  /** "0.0.0.0" for a route this router originates. */
+  readonly ip: string;
+  /** The hostname FRR associates with the next hop (the peer's, or this router's own). */
+  readonly hostname: string | undefined;
+}
+
+/** One path to a prefix in the BGP table. */
+export interface BgpPath {
+  readonly nextHops: readonly BgpNextHop[];
+  /** As FRR prints it: "65001 65102"; "" for a locally originated route. */
+  readonly asPath: string;
+  /** The AS numbers of the path in order (set and confederation brackets dropped). */
+  readonly asNumbers: readonly number[];
+  readonly origin: BgpOrigin;
+  readonly valid: boolean;
+  readonly best: boolean;
+  /** Installed with the best path for ECMP (FRR marks the best path itself only as best). */
+  readonly multipath: boolean;
+  /** The neighbor the path came from; undefined for a locally originated route. */
+  readonly peerId: string | undefined;
+}
+
+export interface BgpTable {
+  readonly routerId: string;
+  readonly localAs: number;
+  /** Prefix in CIDR form ("10.0.101.0/24") to its paths, in FRR's order. */
+  readonly routes: Readonly<Record<string, readonly BgpPath[]>>;
+}
+
+const tablePathSchema = z.looseObject({
+  // FRR adds these flags only when true.
+  valid: z.boolean().optional(),
+  bestpath: z.boolean().optional(),
+  multipath: z.boolean().optional(),
+  peerId: z.string().min(1),
+  path: z.string(),
+  origin: z.enum(["IGP", "EGP", "incomplete"]),
+  nexthops: z
+    .array(z.looseObject({ ip: z.string().min(1), hostname: z.string().optional() }))
+    .min(1),
+});
+
+const tableSchema = z.looseObject({
+  routerId: z.ipv4(),
+  // Sic: the table says localAS where the summary says as.
+  localAS: asNumber,
+  routes: z.record(z.string(), z.array(tablePathSchema)),
+});
+
+/** FRR's answer instead of a table, e.g. {"warning":"Default BGP instance not found"}. */
+const warningSchema = z.looseObject({ warning: z.string() });
+
+/** FRR's peerId for a route that no neighbor sent. */
+const LOCAL_PEER_ID = "(unspec)";
+
+/** Parses `show bgp ipv4 unicast json` (FRR 8.4). */
+export function parseBgpTable(result: CommandResult): BgpTable {
+  requireSuccess(result);
+  const json = parseJson(result.stdout);
+  const warning = warningSchema.safeParse(json);
+  // bgpd runs, but without the BGP instance the lab configured: the lab is broken.
+  if (warning.success) throw new OutputRejected(`printed a warning instead of a table: ${warning.data.warning}`);
+  const data = validateOutput(json, tableSchema);
+  const routes: Record<string, readonly BgpPath[]> = {};
+  for (const [prefix, paths] of Object.entries(data.routes)) {
+    routes[prefix] = paths.map(
+      (path): BgpPath => ({
+        nextHops: path.nexthops.map((hop) => ({ ip: hop.ip, hostname: hop.hostname })),
+        asPath: path.path,
+        asNumbers: (path.path.match(/\d+/g) ?? []).map(Number),
+        origin: path.origin,
+        valid: path.valid ?? false,
+        best: path.bestpath ?? false,
+        multipath: path.multipath ?? false,
+        peerId: path.peerId === LOCAL_PEER_ID ? undefined : path.peerId,
+      }),
+    );
+  }
+  return { routerId: data.routerId, localAs: data.localAS, routes };
+}
+
+/** The node's IPv4 unicast BGP table: `show bgp ipv4 unicast json`. */
+export function bgpTable(runner: CommandRunner): Promise<Probed<BgpTable>> {
+  return runProbe(runner, BGP_TABLE_COMMAND, parseBgpTable, { timeoutMs: VTYSH_TIMEOUT_MS });
+}

@@ -1,0 +1,229 @@
+/** Reads a topology file, validates it completely, and builds the derived model. */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { TopologyError, type TopologyIssue } from "../errors.js";
+import { contains, isNetworkOrBroadcast, networkOf, parseCidr } from "./ip.js";
+import type { Host, Interface, Switch, Topology } from "./model.js";
+import { topologySchema, type TopologyFile } from "./schema.js";
+
+/** The seed lab's file. */
+export const BLOG_TOPOLOGY = fileURLToPath(new URL("../topologies/blog.yaml", import.meta.url));
+
+/** Loads and validates a topology file; throws TopologyError listing every problem. */
+export function loadTopology(path: string = BLOG_TOPOLOGY): Topology {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new TopologyError(path, [{ path: "", message: `cannot read the file (${(error as Error).message})` }]);
+  }
+  return parseTopology(text, path);
+}
+
+/** Validates topology YAML text; `source` names it in messages. */
+export function parseTopology(text: string, source: string): Topology {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new TopologyError(
+      source,
+      doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] ?? "" })),
+    );
+  }
+  const parsed = topologySchema.safeParse(doc.toJS());
+  if (!parsed.success) throw new TopologyError(source, parsed.error.issues.map(zodIssue));
+  const issues = crossCheck(parsed.data);
+  if (issues.length > 0) throw new TopologyError(source, issues);
+  return build(parsed.data, source);
+}
+
+function zodIssue(issue: z.core.$ZodIssue): TopologyIssue {
+  return { path: formatPath(issue.path), message: issue.message };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
+    .join("");
+}
+
+const HOST_INTERFACE = "eth1";
+const RACK_BRIDGE = "bridge";
+
+/** Checks that the schema cannot express: references, uniqueness, address plan. */
+function crossCheck(file: TopologyFile): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const switchNames = Object.keys(file.switches);
+  const known = (list: string[]) => list.join(", ") || "(none)";
+
+  const asnOwner = new Map<number, string>();
+  const addressOwner = new Map<string, string>();
+  const claim = (ip: string, owner: string, path: string) => {
+    const previous = addressOwner.get(ip);
+    if (previous) add(path, `address ${ip} is already used by ${previous}`);
+    else addressOwner.set(ip, owner);
+  };
+
+  for (const [name, sw] of Object.entries(file.switches)) {
+    const path = `switches.${name}`;
+    const previous = asnOwner.get(sw.asn);
+    if (previous) add(`${path}.asn`, `AS ${sw.asn} is already used by ${previous}; each switch has its own AS`);
+    else asnOwner.set(sw.asn, name);
+    claim(sw.loopback.split("/")[0] ?? "", `${name} loopback`, `${path}.loopback`);
+    if (sw.role === "leaf" && !sw.rack) add(path, "a leaf needs a rack (subnet and gateway)");
+    if (sw.role === "spine" && sw.rack) add(`${path}.rack`, "a spine has no rack; only leaves do");
+    if (sw.rack) {
+      const subnet = parseCidr(sw.rack.subnet);
+      if (subnet && networkOf(subnet) !== sw.rack.subnet) {
+        add(`${path}.rack.subnet`, `${sw.rack.subnet} is not a network address (did you mean ${networkOf(subnet)}?)`);
+      }
+      if (subnet && !contains(subnet, sw.rack.gateway)) {
+        add(`${path}.rack.gateway`, `${sw.rack.gateway} is outside the rack subnet ${sw.rack.subnet}`);
+      }
+      claim(sw.rack.gateway, `${name} rack gateway`, `${path}.rack.gateway`);
+    }
+  }
+
+  const interfacesOf = new Map<string, Set<string>>();
+  const linked = new Map<string, Set<string>>();
+  file.links.forEach((link, i) => {
+    const ends = [
+      ["a", link.a],
+      ["b", link.b],
+    ] as const;
+    let endsValid = true;
+    for (const [side, end] of ends) {
+      const path = `links[${i}].${side}`;
+      if (!file.switches[end.node]) {
+        const host = file.hosts[end.node] ? ` (${end.node} is a host; hosts attach to a leaf with hosts.*.leaf)` : "";
+        add(path, `unknown node "${end.node}"${host}. Switches: ${known(switchNames)}`);
+        endsValid = false;
+        continue;
+      }
+      const used = interfacesOf.get(end.node) ?? new Set<string>();
+      if (used.has(end.interface)) add(`${path}.interface`, `${end.node} already has an interface ${end.interface}`);
+      used.add(end.interface);
+      interfacesOf.set(end.node, used);
+      claim(end.address.split("/")[0] ?? "", `${end.node} ${end.interface}`, `${path}.address`);
+    }
+    if (!endsValid) return;
+    const a = parseCidr(link.a.address);
+    const b = parseCidr(link.b.address);
+    if (a && b) {
+      if (a.prefixLength !== b.prefixLength || networkOf(a) !== networkOf(b)) {
+        add(`links[${i}]`, `the ends ${link.a.address} and ${link.b.address} are not on the same subnet`);
+      } else if (a.prefixLength < 30) {
+        add(`links[${i}]`, `${networkOf(a)} is wider than a point-to-point link needs (use a /31 or /30)`);
+      }
+      for (const [side, cidr] of [["a", a], ["b", b]] as const) {
+        if (isNetworkOrBroadcast(cidr, cidr.address)) {
+          add(`links[${i}].${side}.address`, `${cidr.address} is the network or broadcast address of ${networkOf(cidr)}`);
+        }
+      }
+    }
+    const roles = [file.switches[link.a.node]?.role, file.switches[link.b.node]?.role];
+    if (roles[0] === roles[1]) {
+      add(`links[${i}]`, `links ${link.a.node} to ${link.b.node}, two ${roles[0]}s; a leaf-spine fabric links leaves to spines only`);
+    }
+    if (link.a.node === link.b.node) add(`links[${i}]`, `links ${link.a.node} to itself`);
+    for (const [x, y] of [[link.a.node, link.b.node], [link.b.node, link.a.node]] as const) {
+      const set = linked.get(x) ?? new Set<string>();
+      if (set.has(y) && x < y) add(`links[${i}]`, `${x} and ${y} are already linked; one link per pair`);
+      set.add(y);
+      linked.set(x, set);
+    }
+  });
+
+  for (const [name, sw] of Object.entries(file.switches)) {
+    if (sw.role === "leaf" && ![...(linked.get(name) ?? [])].some((n) => file.switches[n]?.role === "spine")) {
+      add(`switches.${name}`, "this leaf has no link to a spine");
+    }
+  }
+
+  for (const [name, host] of Object.entries(file.hosts)) {
+    const path = `hosts.${name}`;
+    if (file.switches[name]) add(path, `the name ${name} is already a switch's`);
+    const leaf = file.switches[host.leaf];
+    if (!leaf || leaf.role !== "leaf") {
+      const leafNames = switchNames.filter((n) => file.switches[n]?.role === "leaf");
+      add(`${path}.leaf`, `unknown leaf "${host.leaf}". Leaves: ${known(leafNames)}`);
+      continue;
+    }
+    const subnet = leaf.rack ? parseCidr(leaf.rack.subnet) : undefined;
+    if (subnet && !contains(subnet, host.address)) {
+      add(`${path}.address`, `${host.address} is outside ${host.leaf}'s rack subnet ${leaf.rack?.subnet}`);
+    } else if (subnet && isNetworkOrBroadcast(subnet, host.address)) {
+      add(`${path}.address`, `${host.address} is the network or broadcast address of ${leaf.rack?.subnet}`);
+    }
+    claim(host.address, name, `${path}.address`);
+  }
+
+  const subnets: Array<[string, string]> = [];
+  for (const [name, sw] of Object.entries(file.switches)) {
+    if (sw.rack) subnets.push([`switches.${name}.rack.subnet`, sw.rack.subnet]);
+  }
+  file.links.forEach((l, i) => subnets.push([`links[${i}]`, l.a.address]));
+  for (let i = 0; i < subnets.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const [pathI, textI] = subnets[i] ?? ["", ""];
+      const [pathJ, textJ] = subnets[j] ?? ["", ""];
+      const x = parseCidr(textI);
+      const y = parseCidr(textJ);
+      if (!x || !y) continue;
+      const [wider, narrower] = x.prefixLength <= y.prefixLength ? [x, y] : [y, x];
+      if (contains(wider, narrower.address)) add(pathI, `subnet ${networkOf(x)} overlaps ${networkOf(y)} (${pathJ})`);
+    }
+  }
+  return issues;
+}
+
+function build(file: TopologyFile, source: string): Topology {
+  const interfaces = new Map<string, Interface[]>();
+  for (const link of file.links) {
+    for (const [near, far] of [[link.a, link.b], [link.b, link.a]] as const) {
+      const list = interfaces.get(near.node) ?? [];
+      list.push({
+        name: near.interface,
+        cidr: near.address,
+        ip: near.address.split("/")[0] ?? "",
+        peer: { node: far.node, interface: far.interface, ip: far.address.split("/")[0] ?? "" },
+      });
+      interfaces.set(near.node, list);
+    }
+  }
+  const switches: Switch[] = Object.entries(file.switches).map(([name, sw]) => ({
+    kind: "switch",
+    name,
+    role: sw.role,
+    asn: sw.asn,
+    loopback: sw.loopback.split("/")[0] ?? "",
+    interfaces: interfaces.get(name) ?? [],
+    rack: sw.rack
+      ? { ...sw.rack, prefixLength: parseCidr(sw.rack.subnet)?.prefixLength ?? 24, bridge: RACK_BRIDGE }
+      : undefined,
+  }));
+  const hosts: Host[] = [];
+  const nextPort = new Map<string, number>();
+  for (const [name, host] of Object.entries(file.hosts)) {
+    const leaf = switches.find((s) => s.name === host.leaf);
+    if (!leaf?.rack) continue; // unreachable after crossCheck
+    const taken = new Set(leaf.interfaces.map((i) => i.name));
+    let port = nextPort.get(leaf.name) ?? 1;
+    while (taken.has(`swp${port}`)) port++;
+    nextPort.set(leaf.name, port + 1);
+    hosts.push({
+      kind: "host",
+      name,
+      role: host.role,
+      leaf: leaf.name,
+      address: host.address,
+      prefixLength: leaf.rack.prefixLength,
+      gateway: leaf.rack.gateway,
+      interface: HOST_INTERFACE,
+      leafPort: `swp${port}`,
+    });
+  }
+  return { name: file.name, source, bgp: file.bgp, switches, hosts };
+}

@@ -1,0 +1,112 @@
+/** The derived model: everything the lab, the renderers and the generic scenarios need. */
+import { networkOf, parseCidr } from "./ip.js";
+
+export type Role = "spine" | "leaf";
+
+export interface Interface {
+  readonly name: string;
+  /** This end's address with its prefix length, e.g. 172.16.0.0/31. */
+  readonly cidr: string;
+  readonly ip: string;
+  readonly peer: { readonly node: string; readonly interface: string; readonly ip: string };
+}
+
+export interface Rack {
+  readonly subnet: string;
+  readonly gateway: string;
+  readonly prefixLength: number;
+  /** The leaf's bridge over its host ports; the gateway lives on it. */
+  readonly bridge: string;
+}
+
+export interface Switch {
+  readonly kind: "switch";
+  readonly name: string;
+  readonly role: Role;
+  readonly asn: number;
+  /** The loopback address (no prefix length); also the router-id. */
+  readonly loopback: string;
+  readonly interfaces: readonly Interface[];
+  readonly rack: Rack | undefined;
+}
+
+export interface Host {
+  readonly kind: "host";
+  readonly name: string;
+  readonly role: "control-plane" | "worker";
+  readonly leaf: string;
+  readonly address: string;
+  readonly prefixLength: number;
+  readonly gateway: string;
+  /** The host's interface towards its leaf (eth1, as the Vagrant lab names it). */
+  readonly interface: string;
+  /** The leaf's port the host is plugged into. */
+  readonly leafPort: string;
+}
+
+export type Node = Switch | Host;
+
+export interface BgpPeer {
+  /** The neighbor address this switch configures. */
+  readonly address: string;
+  readonly node: string;
+  readonly remoteAs: number;
+  readonly localInterface: string;
+}
+
+export interface Topology {
+  readonly name: string;
+  /** The file it was read from. */
+  readonly source: string;
+  readonly bgp: { readonly keepalive: number; readonly hold: number };
+  readonly switches: readonly Switch[];
+  readonly hosts: readonly Host[];
+}
+
+export const spines = (t: Topology): Switch[] => t.switches.filter((s) => s.role === "spine");
+export const leaves = (t: Topology): Switch[] => t.switches.filter((s) => s.role === "leaf");
+export const nodes = (t: Topology): Node[] => [...t.switches, ...t.hosts];
+export const nodeNames = (t: Topology): string[] => nodes(t).map((n) => n.name);
+
+export function findNode(t: Topology, name: string): Node | undefined {
+  return nodes(t).find((n) => n.name === name);
+}
+
+export function findSwitch(t: Topology, name: string): Switch | undefined {
+  return t.switches.find((s) => s.name === name);
+}
+
+/** The switch's eBGP neighbors: the far end of each of its links. */
+export function bgpPeers(t: Topology, sw: Switch): BgpPeer[] {
+  return sw.interfaces.map((i) => {
+    const far = findSwitch(t, i.peer.node);
+    if (!far) throw new Error(`model invariant: ${sw.name}.${i.name} points at unknown ${i.peer.node}`);
+    return { address: i.peer.ip, node: far.name, remoteAs: far.asn, localInterface: i.name };
+  });
+}
+
+/** What a switch originates into BGP: its loopback and, on a leaf, its rack subnet. */
+export function advertisedPrefixes(sw: Switch): string[] {
+  return [`${sw.loopback}/32`, ...(sw.rack ? [sw.rack.subnet] : [])];
+}
+
+/** Every prefix a switch should learn over BGP: what every other switch originates. */
+export function expectedPrefixes(t: Topology, sw: Switch): string[] {
+  return t.switches.filter((other) => other !== sw).flatMap(advertisedPrefixes);
+}
+
+/** The point-to-point subnets, which the fabric must not advertise. */
+export function linkSubnets(t: Topology): string[] {
+  const seen = new Set<string>();
+  for (const sw of t.switches) for (const i of sw.interfaces) {
+    const cidr = parseCidr(i.cidr);
+    if (cidr) seen.add(networkOf(cidr));
+  }
+  return [...seen];
+}
+
+/** The rack subnets, one per leaf. */
+export function rackSubnets(t: Topology): string[] {
+  return leaves(t).flatMap((l) => (l.rack ? [l.rack.subnet] : []));
+}
+

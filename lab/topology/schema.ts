@@ -1,0 +1,62 @@
+/** The topology file's schema: shape only. Cross-references are checked in load.ts. */
+import { z } from "zod";
+import { isIpv4, parseCidr } from "./ip.js";
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lower-case letters, digits and '-', starting with a letter, at most 31 characters");
+const ipv4 = z.string().refine(isIpv4, "must be an IPv4 address like 10.0.101.1");
+const cidr = z.string().refine((s) => parseCidr(s) !== undefined, "must be an IPv4 prefix like 172.16.0.0/31");
+const loopback = z.string().refine((s) => parseCidr(s)?.prefixLength === 32, "must be a /32 like 172.16.255.1/32");
+const asn = z.number().int().min(1).max(4294967294);
+const interfaceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{0,14}$/, "must be an interface name like swp51 (letters and digits, at most 15)");
+
+export const rackSchema = z.strictObject({
+  subnet: cidr.describe("the rack's subnet, routed by its leaf"),
+  gateway: ipv4.describe("the leaf's address in the rack, the hosts' default gateway"),
+});
+
+export const switchSchema = z.strictObject({
+  role: z.enum(["spine", "leaf"]),
+  asn: asn.describe("the switch's own AS (eBGP, one AS per switch)"),
+  loopback: loopback.describe("the loopback /32, also the BGP router-id"),
+  rack: rackSchema.optional().describe("leaves only: the rack of hosts behind this leaf"),
+});
+
+export const linkEndSchema = z.strictObject({
+  node: name,
+  interface: interfaceName,
+  address: cidr.describe("this end's address on the point-to-point subnet, e.g. 172.16.0.0/31"),
+});
+
+export const linkSchema = z.strictObject({ a: linkEndSchema, b: linkEndSchema });
+
+export const hostSchema = z.strictObject({
+  leaf: name.describe("the leaf whose rack the host sits in"),
+  address: ipv4.describe("the host's address in its rack subnet"),
+  role: z.enum(["control-plane", "worker"]).default("worker"),
+});
+
+export const topologySchema = z.strictObject({
+  $schema: z.string().optional(),
+  name,
+  bgp: z
+    .strictObject({
+      keepalive: z.number().int().min(1).max(60).default(3).describe("BGP keepalive, seconds"),
+      hold: z.number().int().min(3).max(180).default(9).describe("BGP hold time, seconds"),
+    })
+    .default({ keepalive: 3, hold: 9 }),
+  switches: z.record(name, switchSchema),
+  links: z.array(linkSchema),
+  hosts: z.record(name, hostSchema).default({}),
+});
+
+/** The topology file as written, after validation of its shape. */
+export type TopologyFile = z.infer<typeof topologySchema>;
+
+/** The JSON schema editors use (referenced from the YAML's yaml-language-server header). */
+export function topologyJsonSchema(): unknown {
+  return z.toJSONSchema(topologySchema, { io: "input" });
+}
