@@ -75,6 +75,8 @@ export default {
     ["allure-cucumberjs/reporter", "/dev/null"],
   ],
   formatOptions: {
+    // Evidence goes to the reports (Allure, the messages file), not the console.
+    printAttachments: false,
     junit: { suiteName: "fabricspec" },
     resultsDir: "reports/allure-results",
   },
@@ -83,5 +85,6 @@ export default {
 export const dryrun = {
   ...common,
   dryRun: true,
-  format: ["summary"],
+  // Silent: scripts/dryrun.ts gives the verdict.
+  format: [],
 };

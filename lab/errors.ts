@@ -31,6 +31,9 @@ export class TopologyError extends LabError {
   }
 }
 
+/** A name that is not in the topology: a mistake in the input, not a broken lab. */
+export class UnknownNodeError extends LabError {}
+
 /** A prerequisite of the driver is missing; each failed check carries its fix. */
 export class PreflightError extends LabError {}
 

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { accessSync, chownSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CommandError, LabBusyError, LabError } from "../../errors.js";
+import { CommandError, LabBusyError, LabError, UnknownNodeError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { waitForFabric } from "../../fabric/converge.js";
@@ -261,7 +261,7 @@ export class NetnsDriver implements LabDriver {
 
   runner(node: string): CommandRunner {
     const target = findNode(this.topology, node);
-    if (!target) throw new LabError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
+    if (!target) throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
     const ns = namespaceOf(node);
     const socketDir = this.nodeDir(node);
     return {

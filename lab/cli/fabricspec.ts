@@ -1,0 +1,81 @@
+/**
+ * fabricspec lab up | down | status [--json] | exec NODE -- CMD...
+ * The lab comes from FABRICSPEC_TOPOLOGY and FABRICSPEC_DRIVER, as for `npm test`.
+ */
+import type { LabDriver } from "../drivers/driver.js";
+import { labFromEnvironment } from "../drivers/registry.js";
+import { EXIT, progress, reportError, withLab } from "./run-lab.js";
+
+const USAGE = `usage: fabricspec lab up | down | status [--json] | exec NODE -- CMD...
+
+  lab up       build the lab and leave it running (npm test then reuses it)
+  lab down     remove the lab, and anything an interrupted run left behind
+  lab status   what is running; --json for tools
+  lab exec     run CMD on NODE and return its exit code
+               e.g. fabricspec lab exec leaf1 -- vtysh -c "show bgp summary"
+
+environment: FABRICSPEC_TOPOLOGY (topology file, default the blog lab),
+             FABRICSPEC_DRIVER (netns)`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [group, command, ...rest] = argv;
+  if (group === "--help" || group === "-h" || group === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (group !== "lab" || command === undefined) return usage(group === undefined ? "" : `unknown command "${argv.join(" ")}"`);
+  const driver = labFromEnvironment();
+  switch (command) {
+    case "up":
+      return withLab(driver, "fabricspec lab up", async (session) => {
+        const up = await driver.up({ progress, keep: true });
+        session.ownsLab = !up.reused;
+        const total = up.phases.reduce((sum, p) => sum + p.ms, 0);
+        progress(up.reused ? "the lab was already up" : `lab ${driver.topology.name} up and converged in ${total} ms`);
+        return EXIT.ok;
+      });
+    case "down":
+      return withLab(driver, "fabricspec lab down", async () => {
+        const phases = await driver.down(progress);
+        if (phases.length === 0) progress("no lab was up");
+        return EXIT.ok;
+      });
+    case "status":
+      return status(driver, rest.includes("--json"));
+    case "exec":
+      return exec(driver, rest);
+    default:
+      return usage(`unknown lab command "${command}"`);
+  }
+}
+
+async function status(driver: LabDriver, json: boolean): Promise<number> {
+  const status = await driver.status();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${status.driver} lab: ${status.state}${status.topology ? ` (topology ${status.topology})` : ""}\n`);
+    const width = Math.max(0, ...status.nodes.map((n) => n.name.length));
+    for (const n of status.nodes) process.stdout.write(`  ${n.name.padEnd(width)}  ${n.up ? "up  " : "DOWN"}  ${n.detail}\n`);
+  }
+  return status.state === "up" ? EXIT.ok : EXIT.failed;
+}
+
+async function exec(driver: LabDriver, args: readonly string[]): Promise<number> {
+  const [node, separator, ...command] = args;
+  if (node === undefined || separator !== "--" || command.length === 0) return usage("lab exec needs NODE -- CMD...");
+  const result = await driver.runner(node).run(command);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.exitCode;
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`${problem ? `fabricspec: ${problem}\n` : ""}${USAGE}\n`);
+  return EXIT.usage;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => process.exit(reportError(error)),
+);

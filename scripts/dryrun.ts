@@ -1,0 +1,66 @@
+/**
+ * `npm run dryrun`, and the first thing `npm test` does: cucumber's dry run (profile `dryrun` in
+ * cucumber.mjs) with a verdict, before any lab exists.
+ * - cucumber-js 12 never fails a dry run (undefined steps exit 0 even with strict), so this counts
+ *   the steps that are not exactly matched and fails when there are any;
+ * - a dry run does not run parameter transformers, so every {switch} a step names is checked
+ *   against the topology here: an unknown node fails before anything is created.
+ */
+import { PassThrough } from "node:stream";
+import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
+import type { Envelope } from "@cucumber/messages";
+import { describeError } from "../lab/errors.js";
+import { BLOG_TOPOLOGY, loadTopology } from "../lab/topology/load.js";
+
+/** Parameter types whose values must name a switch of the topology. */
+const SWITCH_PARAMETERS = new Set(["switch"]);
+
+export async function dryRun(): Promise<string[]> {
+  const topology = loadTopology(process.env.FABRICSPEC_TOPOLOGY || BLOG_TOPOLOGY);
+  const switches = topology.switches.map((s) => s.name);
+  const nodes = [...switches, ...topology.hosts.map((h) => h.name)];
+  const counts: Record<string, number> = { UNDEFINED: 0, AMBIGUOUS: 0, PENDING: 0 };
+  const pickles = new Map<string, { uri: string; steps: Map<string, string> }>();
+  const problems: string[] = [];
+  const { runConfiguration } = await loadConfiguration({ profiles: ["dryrun"] });
+  // Its console output says nothing a dry run needs: the verdict below does.
+  const { success } = await runCucumber(runConfiguration, { stdout: new PassThrough() }, (envelope: Envelope) => {
+    if (envelope.pickle) {
+      pickles.set(envelope.pickle.id, { uri: envelope.pickle.uri, steps: new Map(envelope.pickle.steps.map((s) => [s.id, s.text])) });
+    }
+    for (const step of envelope.testCase?.testSteps ?? []) {
+      const pickle = pickles.get(envelope.testCase?.pickleId ?? "");
+      for (const list of step.stepMatchArgumentsLists ?? []) {
+        for (const argument of list.stepMatchArguments) {
+          const value = argument.group.value ?? "";
+          if (argument.parameterTypeName && SWITCH_PARAMETERS.has(argument.parameterTypeName) && !switches.includes(value)) {
+            const text = pickle?.steps.get(step.pickleStepId ?? "") ?? "";
+            problems.push(`${pickle?.uri ?? "?"}: "${text}": Unknown switch "${value}". Nodes in topology "${topology.name}": ${nodes.join(", ")}`);
+          }
+        }
+      }
+    }
+    const status = envelope.testStepFinished?.testStepResult.status;
+    if (status !== undefined && status in counts) counts[status] = (counts[status] ?? 0) + 1;
+  });
+  const unmatched = Object.entries(counts).filter(([, n]) => n > 0);
+  if (unmatched.length > 0) {
+    problems.push(`${unmatched.map(([status, n]) => `${n} ${status.toLowerCase()}`).join(", ")} steps: every step needs exactly one definition`);
+  }
+  if (!success && problems.length === 0) problems.push("the dry run failed");
+  return [...new Set(problems)];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const problems = await dryRun();
+    if (problems.length > 0) {
+      console.error(`dryrun: the features do not fit the steps or the topology:\n  ${problems.join("\n  ")}`);
+      process.exit(1);
+    }
+    console.log("dryrun: every step is defined and every switch a step names is in the topology");
+  } catch (error) {
+    console.error(`dryrun: ${describeError(error)}`);
+    process.exit(2);
+  }
+}
