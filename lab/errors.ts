@@ -13,6 +13,9 @@ export class LabError extends Error {
   }
 }
 
+/** The input is wrong (a topology, a name, an option): the user's to fix, nothing was built. */
+export class UsageError extends LabError {}
+
 export interface TopologyIssue {
   /** Where in the file, e.g. `links[2].b`. */
   readonly path: string;
@@ -20,7 +23,7 @@ export interface TopologyIssue {
 }
 
 /** The topology file is invalid; every problem is listed with its path. */
-export class TopologyError extends LabError {
+export class TopologyError extends UsageError {
   constructor(
     readonly source: string,
     readonly issues: readonly TopologyIssue[],
@@ -32,7 +35,7 @@ export class TopologyError extends LabError {
 }
 
 /** A name that is not in the topology: a mistake in the input, not a broken lab. */
-export class UnknownNodeError extends LabError {}
+export class UnknownNodeError extends UsageError {}
 
 /** A prerequisite of the driver is missing; each failed check carries its fix. */
 export class PreflightError extends LabError {}

@@ -34,7 +34,9 @@ async function main(): Promise<number> {
     const total = up.phases.reduce((sum, p) => sum + p.ms, 0);
     if (!up.reused) progress(`lab ${driver.topology.name} up and converged in ${total} ms`);
     // allure-cucumberjs adds to its results directory: start clean so old runs stay out.
-    rmSync(`${root}/reports`, { recursive: true, force: true });
+    for (const output of ["allure-results", "allure-report", "junit.xml", "cucumber-messages.ndjson"]) {
+      rmSync(`${root}/reports/${output}`, { recursive: true, force: true });
+    }
     let code: number;
     try {
       code = await node([cucumber, ...process.argv.slice(2)]);

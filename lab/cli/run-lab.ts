@@ -4,7 +4,7 @@
  */
 import type { LabDriver, Progress } from "../drivers/driver.js";
 import { RUN_DIR } from "../drivers/netns/state.js";
-import { describeError, LabError, TopologyError, UnknownNodeError } from "../errors.js";
+import { describeError, LabError, UsageError } from "../errors.js";
 import { acquireLock } from "../lock.js";
 
 export const progress: Progress = (message) => process.stderr.write(`fabricspec: ${message}\n`);
@@ -50,7 +50,7 @@ export async function withLab(driver: LabDriver, what: string, work: (session: L
 
 /** Prints an error for a person (no stack trace) and returns the exit code it deserves. */
 export function reportError(error: unknown): number {
-  if (error instanceof TopologyError || error instanceof UnknownNodeError) {
+  if (error instanceof UsageError) {
     process.stderr.write(`fabricspec: ${describeError(error)}\n`);
     return EXIT.usage;
   }

@@ -1,5 +1,5 @@
 /** The drivers by name, and the run configuration that picks one (FABRICSPEC_* variables). */
-import { LabError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { BLOG_TOPOLOGY, loadTopology } from "../topology/load.js";
 import type { Topology } from "../topology/model.js";
 import type { LabDriver } from "./driver.js";
@@ -14,7 +14,7 @@ export const DEFAULT_DRIVER = "netns";
 export function createDriver(name: string, topology: Topology): LabDriver {
   const make = DRIVERS[name];
   if (!make) {
-    throw new LabError(`driver "${name}" is not supported. Supported drivers are: ${Object.keys(DRIVERS).join(", ")}`, {
+    throw new UsageError(`driver "${name}" is not supported. Supported drivers are: ${Object.keys(DRIVERS).join(", ")}`, {
       hint: "set FABRICSPEC_DRIVER to one of them, or leave it unset for netns",
     });
   }

@@ -65,7 +65,7 @@ export class NetnsDriver implements LabDriver {
 
   /** veth pairs and bridges, tried for real in a throwaway namespace. */
   private async kernelCheck(): Promise<PreflightCheck> {
-    const ns = `${namespaceOf("preflight")}-${process.pid}`;
+    const ns = preflightNamespace(process.pid);
     const result = await runLocal(["ip", "-batch", "-"], {
       input: [
         `netns add ${ns}`,
@@ -102,7 +102,6 @@ export class NetnsDriver implements LabDriver {
       progress(`removing leftovers of an earlier ${existing.topology} lab (${existing.phase}, pid ${existing.ownerPid})`);
       await this.down(progress);
     }
-    await this.requirePreflight();
     const phases: Phase[] = [];
     const timed = async <T>(name: string, detail: string, work: () => Promise<T>): Promise<T> => {
       const started = performance.now();
@@ -124,9 +123,12 @@ export class NetnsDriver implements LabDriver {
       ownerPid: process.pid,
       createdAt: new Date().toISOString(),
     };
+    // Without root nothing can be recorded or created: say so (with the other checks) first.
+    if (process.getuid?.() !== 0) await this.requirePreflight();
     writeState(state); // before anything exists, so a crash from here on is cleaned up
 
     try {
+      await timed("preflight", "root, iproute2, FRR, kernel features", () => this.requirePreflight());
       await timed("namespaces", `${plan.namespaces.length} namespaces`, async () => {
         const clash = plan.namespaces.filter((ns) => namespaceInode(ns) !== undefined);
         if (clash.length > 0) {
@@ -226,7 +228,8 @@ export class NetnsDriver implements LabDriver {
     const killed = await stopProcesses(pids);
     phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killed.length} killed` : ""}` });
     started = performance.now();
-    const present = state.namespaces.filter((ns) => namespaceInode(ns) !== undefined);
+    // The preflight's throwaway namespace too, should its owner have been killed inside preflight.
+    const present = [...state.namespaces, preflightNamespace(state.ownerPid)].filter((ns) => namespaceInode(ns) !== undefined);
     if (present.length > 0) await ipBatch(present.map((ns) => `netns del ${ns}`), "delete the namespaces");
     phases.push({ name: "namespaces", ms: Math.round(performance.now() - started), detail: `${present.length} deleted` });
     for (const node of nodeNames(this.topology)) rmSync(this.nodeDir(node), { recursive: true, force: true });
@@ -278,6 +281,9 @@ export class NetnsDriver implements LabDriver {
     return join(RUN_DIR, node);
   }
 }
+
+/** The throwaway namespace in which preflight tries veth pairs and bridges. */
+const preflightNamespace = (pid: number): string => namespaceOf(`preflight-${pid}`);
 
 async function ipBatch(lines: readonly string[], what: string, namespace?: string): Promise<void> {
   if (lines.length === 0) return;
