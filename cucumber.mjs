@@ -88,3 +88,19 @@ export const dryrun = {
   // Silent: scripts/dryrun.ts gives the verdict.
   format: [],
 };
+
+/**
+ * The self-tests (test/self/faults.test.ts) run the acceptance features against a lab they broke
+ * on purpose and read the verdict from the messages file that FABRICSPEC_MESSAGES names: one per
+ * fault. The summary goes to stdout, which the self-test captures and shows only when it fails;
+ * no JUnit or Allure output, so the reports of a real run are left alone.
+ * Without the @disruptive scenarios: they break and repair the lab themselves, from a baseline
+ * that a lab broken on purpose does not have, and their convergence waits would take most of the
+ * self-test's time, once per fault.
+ */
+export const selftest = {
+  ...common,
+  tags: [common.tags, "not @disruptive"].filter(Boolean).map((p) => `(${p})`).join(" and "),
+  format: ["summary", ["message", process.env.FABRICSPEC_MESSAGES || "reports/selftest/cucumber-messages.ndjson"]],
+  formatOptions: { printAttachments: false },
+};

@@ -7,16 +7,7 @@ import type { FabricWorld, PingOutcome } from "../support/world.js";
 const PING = { count: 1, timeoutS: 1 } as const;
 
 async function pingAll(world: FabricWorld, pairs: ReadonlyArray<{ from: string; to: string; toName: string; source?: string }>): Promise<void> {
-  world.pings = await Promise.all(
-    pairs.map(
-      async ({ from, to, toName, source }): Promise<PingOutcome> => ({
-        from,
-        to,
-        toName,
-        result: await world.ping(from, to, source === undefined ? PING : { ...PING, source }),
-      }),
-    ),
-  );
+  await world.pingEach(pairs.map(({ source, ...pair }) => ({ ...pair, options: source === undefined ? PING : { ...PING, source } })));
 }
 
 When("{switch} pings every other switch loopback from {ip}", async function (this: FabricWorld, sw: Switch, source: string) {

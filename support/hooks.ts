@@ -1,7 +1,13 @@
 /** Hooks: what each step looked at, and the fresh state of those nodes when a step fails. */
-import { AfterStep, BeforeStep, Status } from "@cucumber/cucumber";
+import { After, AfterStep, BeforeStep, setDefaultTimeout, Status } from "@cucumber/cucumber";
+import { budgets } from "../lab/expect/budgets.js";
+import { waitForFabric } from "../lab/fabric/converge.js";
 import { findSwitch } from "../lab/topology/model.js";
 import type { FabricWorld } from "./world.js";
+
+// Steps that wait do so against the budgets of lab/expect/budgets.ts (the longest, recovery, is
+// 14 s with datacenter timers, plus a settle window); cucumber's 5 s default would cut them short.
+setDefaultTimeout(60_000);
 
 BeforeStep(function (this: FabricWorld) {
   this.involved.clear();
@@ -21,4 +27,18 @@ AfterStep(async function (this: FabricWorld, { result }) {
       for (const r of results) this.attachEvidence(`${name} (state after the failure)`, r);
     }),
   );
+});
+
+/**
+ * A disruptive scenario restores what it broke, even when it failed half-way, and hands the next
+ * scenario a converged fabric; if that cannot be done the lab is broken, and says so.
+ */
+After({ tags: "@disruptive" }, async function (this: FabricWorld) {
+  const disruption = this.disruption;
+  if (!disruption) return;
+  if (!disruption.repaired) {
+    await disruption.repair();
+    disruption.repaired = true;
+  }
+  await waitForFabric(this.topology, (n) => this.lab.runner(n), budgets(this.topology.bgp).recovery);
 });

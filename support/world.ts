@@ -20,6 +20,19 @@ import type { Topology } from "../lab/topology/model.js";
 import { formatCommand, type CommandResult, type CommandRunner } from "../lab/transport/runner.js";
 import { currentLab } from "./lab.js";
 
+/** A failure a disruptive scenario injected, with what the fabric should look like meanwhile. */
+export interface Disruption {
+  /** For messages and reports: "spine1 failed (its links went down)". */
+  readonly description: string;
+  /** The fabric routing around the failure: the topology without what failed. */
+  readonly reduced: Topology;
+  /** When the failure (or, after `repair`, the repair) was injected: performance.now(). */
+  since: number;
+  /** Undoes the failure; also run by the After hook when a scenario ends without it. */
+  readonly repair: () => Promise<void>;
+  repaired: boolean;
+}
+
 /** One ping a When step sent, for the Then step to judge. */
 export interface PingOutcome {
   readonly from: string;
@@ -35,6 +48,7 @@ export class FabricWorld extends World {
   /** The nodes the current step looked at: on failure, their fresh state is attached. */
   readonly involved = new Set<string>();
   pings: PingOutcome[] = [];
+  disruption: Disruption | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -73,6 +87,13 @@ export class FabricWorld extends World {
 
   ping(node: string, target: string, options: PingOptions): Promise<PingResult> {
     return this.probe(node, "ping", (r) => ping(r, target, options));
+  }
+
+  /** Pings every pair at once and keeps the outcomes for a Then step. */
+  async pingEach(pairs: ReadonlyArray<{ from: string; to: string; toName: string; options: PingOptions }>): Promise<void> {
+    this.pings = await Promise.all(
+      pairs.map(async ({ from, to, toName, options }) => ({ from, to, toName, result: await this.ping(from, to, options) })),
+    );
   }
 
   traceroute(node: string, target: string): Promise<TracerouteResult> {

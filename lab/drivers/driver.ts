@@ -56,6 +56,10 @@ export interface LabDriver {
   /** Removes everything the lab created (also after a crash). Idempotent. */
   down(progress?: Progress): Promise<Phase[]>;
   status(): Promise<LabStatus>;
+  /** Stops a routing daemon on a switch as a crash would (SIGKILL, or the driver's equivalent). */
+  stopDaemon(node: string, daemon: string): Promise<void>;
+  /** Starts a stopped routing daemon again, with the lab's configuration. */
+  startDaemon(node: string, daemon: string): Promise<void>;
   /** Runs commands on a node, as its own shell would (`vtysh` reaches the switch's own FRR). */
   runner(node: string): CommandRunner;
 }

@@ -16,6 +16,12 @@ export interface Timers {
   readonly hold: number;
 }
 
+/**
+ * How long a converged state must hold to count as stable: a route still moving would move again
+ * within milliseconds (eBGP advertises at once, MRAI 0), so one second shows it many times over.
+ */
+export const SETTLE_MS = 1000;
+
 export function budgets(timers: Timers) {
   return {
     /**
@@ -41,6 +47,29 @@ export function budgets(timers: Timers) {
       ms: timers.keepalive * 1000 + 2_000,
       reason: `one keepalive (${timers.keepalive} s) + 2 s for bgpd and zebra`,
       intervalMs: 100,
+    },
+    /**
+     * Routing around a failure. A failure the switches see at once (an interface going down, a
+     * session's TCP connection closed by a dying bgpd) converges in milliseconds; a peer that
+     * vanishes silently is noticed only when its hold time expires. So: the hold time, plus one
+     * keepalive for the updates that follow.
+     */
+    failover: {
+      name: "failover",
+      ms: (timers.hold + timers.keepalive) * 1000,
+      reason: `hold time (${timers.hold} s) + keepalive (${timers.keepalive} s)`,
+      intervalMs: 50,
+    },
+    /**
+     * Back to the baseline after a repair: a restarted bgpd waits out its 1 s start timer, a peer
+     * left in Active retries within its connect-retry timer (datacenter profile: 10 s), then the
+     * updates (one keepalive).
+     */
+    recovery: {
+      name: "recovery",
+      ms: (1 + 10 + timers.keepalive) * 1000,
+      reason: `bgpd start timer (1 s) + connect retry (10 s) + keepalive (${timers.keepalive} s)`,
+      intervalMs: 50,
     },
     /** A daemon's control socket appearing after start. */
     daemonStart: { name: "daemon_start", ms: 5_000, reason: "FRR daemon start-up", intervalMs: 10 },

@@ -41,9 +41,14 @@ function header(t: Topology, sw: Switch): string[] {
   ];
 }
 
-/** zebra's part: a switch forwards. */
+/**
+ * zebra's part: a switch forwards. Routes carry their next hops inline instead of as kernel
+ * nexthop objects: FRR 8.4's zebra loses an ECMP leg for good when a link flaps with kernel
+ * nexthop groups on (the kernel drops the leg, zebra never re-adds it; FRRouting/frr#12239),
+ * which the resilience scenarios catch.
+ */
 function zebra(): string[] {
-  return ["ip forwarding", "!"];
+  return ["ip forwarding", "no zebra nexthop kernel enable", "!"];
 }
 
 function bgpd(t: Topology, sw: Switch): string[] {

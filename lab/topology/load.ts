@@ -1,7 +1,7 @@
 /** Reads a topology file, validates it completely, and builds the derived model. */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { TopologyError, type TopologyIssue } from "../errors.js";
 import { contains, isNetworkOrBroadcast, networkOf, parseCidr } from "./ip.js";
@@ -24,11 +24,13 @@ export function loadTopology(path: string = BLOG_TOPOLOGY): Topology {
 
 /** Validates topology YAML text; `source` names it in messages. */
 export function parseTopology(text: string, source: string): Topology {
-  const doc = parseDocument(text, { prettyErrors: false });
+  // Without prettyErrors the messages stay one line, but linePos is then never set: count lines here.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     throw new TopologyError(
       source,
-      doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] ?? "" })),
+      doc.errors.map((e) => ({ path: `line ${lineCounter.linePos(e.pos[0]).line}`, message: e.message.split("\n")[0] ?? "" })),
     );
   }
   const parsed = topologySchema.safeParse(doc.toJS());

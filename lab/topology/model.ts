@@ -110,3 +110,26 @@ export function rackSubnets(t: Topology): string[] {
   return leaves(t).flatMap((l) => (l.rack ? [l.rack.subnet] : []));
 }
 
+
+/**
+ * The fabric as it is with a switch gone (failed): its links removed from its neighbors. Judging
+ * the survivors against it says what a fabric that routes around the failure looks like.
+ */
+export function withoutSwitch(t: Topology, name: string): Topology {
+  return {
+    ...t,
+    switches: t.switches
+      .filter((s) => s.name !== name)
+      .map((s) => ({ ...s, interfaces: s.interfaces.filter((i) => i.peer.node !== name) })),
+    hosts: t.hosts.filter((h) => h.leaf !== name),
+  };
+}
+
+/** The fabric as it is with one link gone (both ends down). */
+export function withoutLink(t: Topology, node: string, interfaceName: string): Topology {
+  const cut = findSwitch(t, node)?.interfaces.find((i) => i.name === interfaceName);
+  if (!cut) return t;
+  const isCut = (owner: string, i: Interface) =>
+    (owner === node && i.name === interfaceName) || (owner === cut.peer.node && i.name === cut.peer.interface);
+  return { ...t, switches: t.switches.map((s) => ({ ...s, interfaces: s.interfaces.filter((i) => !isCut(s.name, i)) })) };
+}

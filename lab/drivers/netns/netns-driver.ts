@@ -6,12 +6,13 @@
 import { createHash } from "node:crypto";
 import { accessSync, chownSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CommandError, LabBusyError, LabError, UnknownNodeError } from "../../errors.js";
+import { CommandError, LabBusyError, LabError, UnknownNodeError, UsageError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { waitForFabric } from "../../fabric/converge.js";
 import { FRR_DAEMONS, renderDaemonConfigs, type FrrDaemon } from "../../render/frr.js";
-import { findNode, nodeNames, type Switch, type Topology } from "../../topology/model.js";
+import { findNode, findSwitch, nodeNames, type Switch, type Topology } from "../../topology/model.js";
+import { isAlive } from "../../lock.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
 import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, Progress, UpResult } from "../driver.js";
@@ -184,17 +185,18 @@ export class NetnsDriver implements LabDriver {
     const configs = renderDaemonConfigs(this.topology, sw);
     for (const daemon of FRR_DAEMONS) writeFileSync(join(dir, `${daemon}.conf`), configs[daemon]);
     for (const file of [dir, ...FRR_DAEMONS.map((d) => join(dir, `${d}.conf`))]) chownSync(file, frr.uid, frr.gid);
-    record(await this.startDaemon(sw, "zebra"));
+    record(await this.spawnDaemon(sw, "zebra"));
     await eventually(async () => {
       if (!existsSync(join(dir, "zserv.api"))) throw new LabError(`zebra on ${sw.name} did not open its socket`);
     }, budgets(this.topology.bgp).daemonStart);
-    record(await this.startDaemon(sw, "bgpd"));
-    record(await this.startDaemon(sw, "staticd"));
+    record(await this.spawnDaemon(sw, "bgpd"));
+    record(await this.spawnDaemon(sw, "staticd"));
   }
 
-  private async startDaemon(sw: Switch, daemon: FrrDaemon): Promise<LabProcess> {
+  private async spawnDaemon(sw: Switch, daemon: FrrDaemon): Promise<LabProcess> {
     const dir = this.nodeDir(sw.name);
     const pidFile = join(dir, `${daemon}.pid`);
+    rmSync(pidFile, { force: true }); // a stale one would name a dead daemon
     const argv = [
       "ip", "netns", "exec", namespaceOf(sw.name),
       `${FRR_DIR}/${daemon}`, "-d",
@@ -216,13 +218,41 @@ export class NetnsDriver implements LabDriver {
     return { node: sw.name, daemon, pid };
   }
 
+  async stopDaemon(node: string, daemon: string): Promise<void> {
+    const { sw, name } = this.daemonOf(node, daemon);
+    const state = readState();
+    const running = state?.processes.filter((p) => p.node === sw.name && p.daemon === name && isFrrDaemon(p)) ?? [];
+    if (!state || running.length === 0) throw new LabError(`${name} is not running on ${sw.name}`);
+    // SIGKILL: a crash, as a failing daemon goes; the kernel closes its sessions' sockets.
+    for (const p of running) process.kill(p.pid, "SIGKILL");
+    await eventually(async () => {
+      if (running.some((p) => isAlive(p.pid))) throw new LabError(`${name} on ${sw.name} did not stop`);
+    }, budgets(this.topology.bgp).daemonStart);
+    writeState({ ...state, processes: state.processes.filter((p) => !running.includes(p)) });
+  }
+
+  async startDaemon(node: string, daemon: string): Promise<void> {
+    const { sw, name } = this.daemonOf(node, daemon);
+    const started = await this.spawnDaemon(sw, name);
+    const state = readState();
+    if (state) writeState({ ...state, processes: [...state.processes, started] });
+  }
+
+  private daemonOf(node: string, daemon: string): { sw: Switch; name: FrrDaemon } {
+    const sw = findSwitch(this.topology, node);
+    if (!sw) throw new UnknownNodeError(`unknown switch "${node}". Switches: ${this.topology.switches.map((s) => s.name).join(", ")}`);
+    const name = FRR_DAEMONS.find((d) => d === daemon);
+    if (!name) throw new UsageError(`the lab runs no daemon "${daemon}"; it runs ${FRR_DAEMONS.join(", ")}`);
+    return { sw, name };
+  }
+
   async down(progress: Progress = quiet): Promise<Phase[]> {
     const state = readState();
     if (!state) return [];
     const phases: Phase[] = [];
     let started = performance.now();
     // Recorded PIDs are only signalled while they still run an FRR daemon (a PID can be reused).
-    const recorded = state.processes.filter((p) => commandLine(p.pid)?.startsWith(`${FRR_DIR}/${p.daemon}`)).map((p) => p.pid);
+    const recorded = state.processes.filter(isFrrDaemon).map((p) => p.pid);
     const inside = pidsInNamespaces(state.namespaces);
     const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
     const killed = await stopProcesses(pids);
@@ -242,7 +272,7 @@ export class NetnsDriver implements LabDriver {
   async status(): Promise<LabStatus> {
     const state = readState();
     if (!state) return { driver: this.name, state: "down", topology: undefined, nodes: [] };
-    const running = new Set(state.processes.filter((p) => commandLine(p.pid)?.startsWith(`${FRR_DIR}/${p.daemon}`)).map((p) => `${p.node}/${p.daemon}`));
+    const running = new Set(state.processes.filter(isFrrDaemon).map((p) => `${p.node}/${p.daemon}`));
     const nodes: NodeStatus[] = state.namespaces.map((ns) => {
       const name = ns.slice(namespaceOf("").length);
       const exists = namespaceInode(ns) !== undefined;
@@ -280,6 +310,11 @@ export class NetnsDriver implements LabDriver {
   private nodeDir(node: string): string {
     return join(RUN_DIR, node);
   }
+}
+
+/** True while the recorded PID still runs that FRR daemon (a PID can be reused by another process). */
+function isFrrDaemon(p: LabProcess): boolean {
+  return isAlive(p.pid) && (commandLine(p.pid)?.startsWith(`${FRR_DIR}/${p.daemon}`) ?? false);
 }
 
 /** The throwaway namespace in which preflight tries veth pairs and bridges. */
