@@ -48,20 +48,18 @@ async function main(): Promise<number> {
     for (let run = 1; run <= RUNS; run++) {
       progress(`bring-up ${run} of ${RUNS}`);
       const started = performance.now();
-      const up = await driver.up({});
-      session.ownsLab = true;
+      const up = await session.up();
       add("up (total)", Math.round(performance.now() - started));
       for (const phase of up.phases) add(`up: ${phase.name}`, phase.ms);
       const downStarted = performance.now();
-      const down = await driver.down();
-      session.ownsLab = false;
+      const down = await session.down();
       add("down (total)", Math.round(performance.now() - downStarted));
       for (const phase of down) add(`down: ${phase.name}`, phase.ms);
     }
     return EXIT.ok;
   });
   progress("one whole acceptance run (npm test without the install check)");
-  const acceptance = await timedChild(["--import", "tsx", "lab/cli/acceptance.ts"]);
+  const acceptance = await timedChild(["--import", "tsx", "scripts/acceptance.ts"]);
   add("npm test (whole run)", acceptance.ms);
 
   const rows = [...samples].map(([name, values]) => ({ name, ...stats(values), runs: values.length }));

@@ -28,15 +28,14 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case "up":
       return withLab(driver, "fabricspec lab up", async (session) => {
-        const up = await driver.up({ progress, keep: true });
-        session.ownsLab = !up.reused;
+        const up = await session.up({ keep: true });
         const total = up.phases.reduce((sum, p) => sum + p.ms, 0);
         progress(up.reused ? "the lab was already up" : `lab ${driver.topology.name} up and converged in ${total} ms`);
         return EXIT.ok;
       });
     case "down":
-      return withLab(driver, "fabricspec lab down", async () => {
-        const phases = await driver.down(progress);
+      return withLab(driver, "fabricspec lab down", async (session) => {
+        const phases = await session.down();
         if (phases.length === 0) progress("no lab was up");
         return EXIT.ok;
       });

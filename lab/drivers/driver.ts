@@ -20,6 +20,17 @@ export interface Phase {
 
 export type Progress = (message: string) => void;
 
+export interface UpOptions {
+  readonly progress?: Progress;
+  /** Leave the lab running after the run (what `fabricspec lab up` asks for). */
+  readonly keep?: boolean;
+  /**
+   * Aborted (on SIGINT or SIGTERM): bring-up stops at its next step, waits for what is in flight,
+   * removes everything it created, and rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
+}
+
 export interface UpResult {
   /** True when an existing lab was reused: the caller must leave it running. */
   readonly reused: boolean;
@@ -52,7 +63,7 @@ export interface LabDriver {
    * `fabricspec lab up` left running is reused; leftovers of a crashed run are removed first.
    * `keep` marks a lab built now as one to leave running (what `fabricspec lab up` asks for).
    */
-  up(options?: { progress?: Progress; keep?: boolean }): Promise<UpResult>;
+  up(options?: UpOptions): Promise<UpResult>;
   /** Removes everything the lab created (also after a crash). Idempotent. */
   down(progress?: Progress): Promise<Phase[]>;
   status(): Promise<LabStatus>;

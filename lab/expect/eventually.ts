@@ -10,16 +10,19 @@ export interface Settled<T> {
 /**
  * Runs `check` every budget.intervalMs until it returns without throwing. On timeout, rethrows the
  * last error with the attempts and elapsed time appended, so the report shows the last state seen.
- * Errors that `isFatal` accepts (a broken lab, not a network still converging) end the wait at once.
+ * Errors that `isFatal` accepts (a broken lab, not a network still converging) end the wait at
+ * once, and so does an aborted `signal` (an interrupted run).
  */
 export async function eventually<T>(
   check: () => Promise<T>,
   budget: Budget,
-  isFatal: (error: unknown) => boolean = () => false,
+  options: { readonly isFatal?: (error: unknown) => boolean; readonly signal?: AbortSignal | undefined } = {},
 ): Promise<Settled<T>> {
+  const isFatal = options.isFatal ?? (() => false);
   const started = performance.now();
   let attempts = 0;
   for (;;) {
+    options.signal?.throwIfAborted();
     attempts++;
     try {
       const value = await check();

@@ -31,6 +31,7 @@ export async function waitForFabric(
   t: Topology,
   runnerOf: (node: string) => CommandRunner,
   budget: Budget,
+  signal?: AbortSignal,
 ): Promise<Settled<void>> {
   try {
     // Kernel routes first: `ip route` costs a few milliseconds where vtysh costs sixty, and the
@@ -39,11 +40,11 @@ export async function waitForFabric(
       const findings = await find(t, runnerOf);
       if (findings.length > 0) throw new ConvergenceError(`the fabric has not converged:\n  ${findings.join("\n  ")}`);
     };
-    const routes = await eventually(() => notConverged(routingFindings), budget);
-    const all = await eventually(() => notConverged(fabricFindings), budget);
+    const routes = await eventually(() => notConverged(routingFindings), budget, { signal });
+    const all = await eventually(() => notConverged(fabricFindings), budget, { signal });
     return { value: undefined, attempts: routes.attempts + all.attempts, elapsedMs: routes.elapsedMs + all.elapsedMs };
   } catch (error) {
-    if (error instanceof ProbeError || error instanceof ConvergenceError) throw error;
+    if (error instanceof ProbeError || error instanceof ConvergenceError || signal?.aborted) throw error;
     throw new LabError("waiting for the fabric failed", { cause: error });
   }
 }

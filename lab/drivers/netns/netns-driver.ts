@@ -15,7 +15,7 @@ import { findNode, findSwitch, nodeNames, type Switch, type Topology } from "../
 import { isAlive } from "../../lock.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
-import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, Progress, UpResult } from "../driver.js";
+import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, Progress, UpOptions, UpResult } from "../driver.js";
 import { namespaceOf, planLab } from "./plan.js";
 import { commandLine, namespaceInode, pidsInNamespaces, stopProcesses } from "./processes.js";
 import { clearState, readState, RUN_DIR, writeState, type LabProcess, type LabState } from "./state.js";
@@ -83,8 +83,9 @@ export class NetnsDriver implements LabDriver {
     };
   }
 
-  async up(options: { progress?: Progress; keep?: boolean } = {}): Promise<UpResult> {
+  async up(options: UpOptions = {}): Promise<UpResult> {
     const progress = options.progress ?? quiet;
+    const { signal } = options;
     const existing = readState();
     if (existing) {
       if (existing.keep && existing.phase === "up") {
@@ -105,6 +106,7 @@ export class NetnsDriver implements LabDriver {
     }
     const phases: Phase[] = [];
     const timed = async <T>(name: string, detail: string, work: () => Promise<T>): Promise<T> => {
+      signal?.throwIfAborted();
       const started = performance.now();
       const value = await work();
       const ms = Math.round(performance.now() - started);
@@ -148,19 +150,20 @@ export class NetnsDriver implements LabDriver {
         writeState(state);
       };
       await timed("addressing+daemons", `addresses; ${FRR_DAEMONS.join(", ")} on ${this.topology.switches.length} switches`, () =>
-        Promise.all(
+        // Settled, not failed fast: cleanup must not start while a daemon is still being spawned.
+        settleAll(
           [...plan.addressing].map(async ([ns, lines]) => {
             await ipBatch(lines, `address ${ns}`, ns);
             const sw = this.topology.switches.find((s) => namespaceOf(s.name) === ns);
-            if (sw) await this.startDaemons(sw, recordStarted);
+            if (sw) await this.startDaemons(sw, recordStarted, signal);
           }),
         ),
       );
       await timed("convergence", "every session Established, every prefix installed", () =>
-        waitForFabric(this.topology, (node) => this.runner(node), budgets(this.topology.bgp).convergence),
+        waitForFabric(this.topology, (node) => this.runner(node), budgets(this.topology.bgp).convergence, signal),
       );
     } catch (error) {
-      progress("bring-up failed; removing what it created");
+      progress(signal?.aborted ? "interrupted; removing what bring-up created" : "bring-up failed; removing what it created");
       await this.down(progress);
       throw error;
     }
@@ -176,7 +179,7 @@ export class NetnsDriver implements LabDriver {
   }
 
   /** One switch's daemons: zebra, then bgpd once zebra listens, then staticd. */
-  private async startDaemons(sw: Switch, record: (started: LabProcess) => void): Promise<void> {
+  private async startDaemons(sw: Switch, record: (started: LabProcess) => void, signal?: AbortSignal): Promise<void> {
     const frr = frrUser();
     if (!frr) throw new LabError("no user frr", { hint: "apt-get install -y frr" });
     const dir = this.nodeDir(sw.name);
@@ -185,11 +188,17 @@ export class NetnsDriver implements LabDriver {
     const configs = renderDaemonConfigs(this.topology, sw);
     for (const daemon of FRR_DAEMONS) writeFileSync(join(dir, `${daemon}.conf`), configs[daemon]);
     for (const file of [dir, ...FRR_DAEMONS.map((d) => join(dir, `${d}.conf`))]) chownSync(file, frr.uid, frr.gid);
+    signal?.throwIfAborted();
     record(await this.spawnDaemon(sw, "zebra"));
-    await eventually(async () => {
-      if (!existsSync(join(dir, "zserv.api"))) throw new LabError(`zebra on ${sw.name} did not open its socket`);
-    }, budgets(this.topology.bgp).daemonStart);
+    await eventually(
+      async () => {
+        if (!existsSync(join(dir, "zserv.api"))) throw new LabError(`zebra on ${sw.name} did not open its socket`);
+      },
+      budgets(this.topology.bgp).daemonStart,
+      { signal },
+    );
     record(await this.spawnDaemon(sw, "bgpd"));
+    signal?.throwIfAborted();
     record(await this.spawnDaemon(sw, "staticd"));
   }
 
@@ -315,6 +324,12 @@ export class NetnsDriver implements LabDriver {
 /** True while the recorded PID still runs that FRR daemon (a PID can be reused by another process). */
 function isFrrDaemon(p: LabProcess): boolean {
   return isAlive(p.pid) && (commandLine(p.pid)?.startsWith(`${FRR_DIR}/${p.daemon}`) ?? false);
+}
+
+/** Waits for every promise to settle, then rejects with the first failure, if any. */
+async function settleAll(promises: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** The throwaway namespace in which preflight tries veth pairs and bridges. */

@@ -1,0 +1,479 @@
+/**
+ * The suite can fail, and fails the right scenarios. For each fault: a fresh blog lab, the fault
+ * injected as an engineer would (`fabricspec lab exec NODE -- CMD`, i.e. the driver's runner), a
+ * wait until the network visibly shows it, then the acceptance features run by cucumber in a child
+ * process. The verdict, read from cucumber's messages, must fail exactly the scenarios the fault
+ * breaks, each with an AssertionError saying what was found and what was expected, and pass every
+ * other one. A control run without a fault passes everything.
+ *
+ * Holds the machine's lab lock for the whole file, so that nobody tests a lab broken on purpose.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { LabDriver } from "../../lab/drivers/driver.js";
+import { readState } from "../../lab/drivers/netns/state.js";
+import { labFromEnvironment } from "../../lab/drivers/registry.js";
+import { budgets, type Budget, type Timers } from "../../lab/expect/budgets.js";
+import { eventually } from "../../lab/expect/eventually.js";
+import { isAlive, type Lock } from "../../lab/lock.js";
+import { bgpSummary, bgpTable, kernelRoutes } from "../../lab/probes/index.js";
+import { BLOG_TOPOLOGY } from "../../lab/topology/load.js";
+import { holdMachine, REPORT_DIR, ROOT, startNode, table } from "./machine.js";
+
+// ---------------------------------------------------------------------------------------------
+// The scenarios of the blog topology, as the self-test names them.
+
+const SCENARIOS = {
+  B1: "leaf1 peers with both spines",
+  B2: "leaf2 peers with both spines",
+  B3: "spine1 peers with both leaves",
+  B4: "spine2 peers with both leaves",
+  B5: "all switches are running",
+  B6: "leaf1 reaches every switch loopback from its own",
+  B7: "spine1 learns both rack subnets",
+  B8: "spines learn five prefixes and leaves four",
+  G1: "every leaf has an established session with every spine",
+  G2: "every spine learns every rack subnet and every loopback, and no point-to-point link",
+  G3: "every leaf reaches every other rack over all spines",
+  G4: "every switch reaches every loopback from its own",
+  G5: "every host reaches every other host across racks, through its leaf",
+} as const;
+type ScenarioId = keyof typeof SCENARIOS;
+const idOf = new Map<string, string>(Object.entries(SCENARIOS).map(([id, name]) => [name, id]));
+
+// ---------------------------------------------------------------------------------------------
+// Observing the lab: each observation says what is not (yet) as the fault leaves it.
+
+type Observation = (lab: LabDriver) => Promise<string | undefined>;
+
+/** A BGP neighbor of `node` whose state satisfies `ok` (FRR's state text, remote AS). */
+function neighbor(node: string, address: string, want: string, ok: (p: { state: string; remoteAs: number }) => boolean): Observation {
+  return async (lab) => {
+    const peer = (await bgpSummary(lab.runner(node))).value.peers.find((p) => p.address === address);
+    if (peer && ok(peer)) return undefined;
+    return `${node}: neighbor ${address} is ${peer ? `${peer.state}, AS ${peer.remoteAs}` : "not configured"} (waiting for ${want})`;
+  };
+}
+const sessionDown = (node: string, address: string) => neighbor(node, address, "not Established", (p) => p.state !== "Established");
+
+/** The kernel route of `node` to `prefix` over exactly these gateways; `[]`: no route (none the node forwards over). */
+function route(node: string, prefix: string, via: readonly string[]): Observation {
+  return async (lab) => {
+    const found = (await kernelRoutes(lab.runner(node))).value.find((r) => r.dst === prefix);
+    const have = found ? found.nexthops.map((h) => h.gateway ?? "(direct)").sort() : [];
+    if (have.join(",") === [...via].sort().join(",")) return undefined;
+    const seen = found ? `via ${have.join(", ")}` : "no route";
+    return `${node}: ${prefix} ${seen} (waiting for ${via.length ? `via ${via.join(", ")}` : "no route"})`;
+  };
+}
+
+/** `prefix` in the BGP table of `node`. */
+function inBgpTable(node: string, prefix: string): Observation {
+  return async (lab) => ((await bgpTable(lab.runner(node))).value.routes[prefix] ? undefined : `${node}: no ${prefix} in its BGP table yet`);
+}
+
+/** The process has ended. */
+function ended(pid: number, what: string): Observation {
+  return async () => (isAlive(pid) ? `${what} (pid ${pid}) still runs` : undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// How long a fault may take to show, derived from the lab's timers like lab/expect/budgets.ts.
+
+function faultBudgets(timers: Timers) {
+  const installed = budgets(timers).routeInstalled;
+  return {
+    /**
+     * A session reset by configuration or by its link going down ends at once (a NOTIFICATION, fast
+     * external failover); one whose peer falls silent ends when the hold timer expires. Then the
+     * withdrawals and the paths around the failure.
+     */
+    sessionLost: {
+      name: "fault_session_lost",
+      ms: timers.hold * 1000 + installed.ms,
+      reason: `hold time (${timers.hold} s) + ${installed.name} (${installed.reason})`,
+      intervalMs: 100,
+    },
+    /**
+     * bgpd applies a changed route-map to redistributed routes when its route-map delay timer fires
+     * (5 s); the injections end the timer at once with `bgp route-map delay-timer 0`. Then the updates.
+     */
+    policyChanged: {
+      name: "fault_policy_changed",
+      ms: 5_000 + installed.ms,
+      reason: `route-map delay timer (5 s) + ${installed.name} (${installed.reason})`,
+      intervalMs: 100,
+    },
+    /** A change in place when its command returns (`ip route replace`), or no change at all. */
+    immediate: { name: "fault_immediate", ms: 1_000, reason: "a synchronous change", intervalMs: 50 },
+  } satisfies Record<string, Budget>;
+}
+type FaultBudget = keyof ReturnType<typeof faultBudgets>;
+
+// ---------------------------------------------------------------------------------------------
+// The faults.
+
+interface Fault {
+  readonly name: string;
+  /**
+   * Breaks the lab through the driver's runner, as `fabricspec lab exec` does. Returns what the
+   * network shows once the fault has taken full effect: the suite runs only then.
+   */
+  readonly inject: (lab: LabDriver) => Promise<readonly Observation[]>;
+  readonly budget: FaultBudget;
+  /**
+   * The scenarios the fault must fail, each with what its failure message must say (the finding:
+   * what was found, what was expected). Every other scenario must pass.
+   */
+  readonly fails: Partial<Record<ScenarioId, ReadonlyArray<string | RegExp>>>;
+}
+
+/** Runs argv on `node` through the driver, as `fabricspec lab exec NODE -- ARGV` does; must succeed. */
+async function exec(lab: LabDriver, node: string, argv: readonly string[]): Promise<void> {
+  const result = await lab.runner(node).run(argv, { timeoutMs: 15_000 });
+  const output = `${result.stdout}${result.stderr}`.trim();
+  // vtysh prints a rejected command ("% Unknown command", "% Invalid input") and may still exit 0.
+  if (result.exitCode !== 0 || /^%/m.test(output)) {
+    throw new Error(`injecting the fault failed: ${node}$ ${argv.join(" ")}: exit ${result.exitCode}\n${output}`);
+  }
+}
+
+const vtysh = (...commands: string[]) => ["vtysh", ...commands.flatMap((c) => ["-c", c])];
+
+/** The paths once leaf2's session with spine1 is gone: spine1 reaches rack 2 around, through leaf1 and spine2. */
+const leaf2CutFromSpine1 = (): Observation[] => [
+  sessionDown("spine1", "172.16.0.3"),
+  route("spine1", "10.0.102.0/24", ["172.16.0.1"]),
+  route("spine1", "172.16.255.102/32", ["172.16.0.1"]),
+  route("spine2", "172.16.255.1/32", ["172.16.0.5"]),
+  route("leaf1", "10.0.102.0/24", ["172.16.0.4"]),
+  route("leaf2", "10.0.101.0/24", ["172.16.0.6"]),
+];
+
+const FAULTS: readonly Fault[] = [
+  {
+    name: "none (control)",
+    inject: async () => [],
+    budget: "immediate",
+    fails: {},
+  },
+  {
+    name: "leaf2 shuts its session with spine1",
+    inject: async (lab) => {
+      await exec(lab, "leaf2", vtysh("configure terminal", "router bgp 65102", "neighbor 172.16.0.2 shutdown"));
+      return [neighbor("leaf2", "172.16.0.2", "Idle (Admin)", (p) => p.state === "Idle (Admin)"), ...leaf2CutFromSpine1()];
+    },
+    budget: "sessionLost",
+    fails: {
+      B2: ["leaf2: the neighbor 172.16.0.2 (spine1) is in state Idle (Admin) (expected Established)"],
+      B3: [/spine1: the neighbor 172\.16\.0\.3 \(leaf2\) is in state \w+ \(expected Established\)/],
+      B7: ["spine1's best path to 10.0.102.0/24 has next hop 172.16.0.1 (expected 172.16.0.3)"],
+      G1: ["leaf2: the neighbor 172.16.0.2 (spine1) is in state Idle (Admin) (expected Established)"],
+      G2: ["spine1 routes 10.0.102.0/24 via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
+      G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+    },
+  },
+  {
+    name: "leaf2 expects the wrong AS of spine1",
+    inject: async (lab) => {
+      await exec(lab, "leaf2", vtysh("configure terminal", "router bgp 65102", "neighbor 172.16.0.2 remote-as 65009"));
+      return [
+        neighbor("leaf2", "172.16.0.2", "AS 65009, not Established", (p) => p.remoteAs === 65009 && p.state !== "Established"),
+        ...leaf2CutFromSpine1(),
+      ];
+    },
+    budget: "sessionLost",
+    fails: {
+      B2: ["leaf2: the neighbor 172.16.0.2 (spine1) has remote AS 65009 (expected 65001)"],
+      B3: [/spine1: the neighbor 172\.16\.0\.3 \(leaf2\) is in state \w+ \(expected Established\)/],
+      B7: ["spine1's best path to 10.0.102.0/24 has next hop 172.16.0.1 (expected 172.16.0.3)"],
+      G1: ["leaf2: the neighbor 172.16.0.2 (spine1) has remote AS 65009 (expected 65001)"],
+      G2: ["spine1 routes 10.0.102.0/24 via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
+      G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+    },
+  },
+  {
+    name: "leaf2 stops advertising its rack subnet",
+    inject: async (lab) => {
+      // The route-map entry that lets the rack's bridge through (lab/render/frr.ts: lo is 10, the
+      // bridge 20). The delay timer is set to 0 only after the change: that fires the pending timer
+      // at once, whereas a change made while the timer is 0 never reaches redistributed routes.
+      await exec(lab, "leaf2", vtysh("configure terminal", "no route-map FABRIC-CONNECTED permit 20", "bgp route-map delay-timer 0"));
+      return [route("spine1", "10.0.102.0/24", []), route("spine2", "10.0.102.0/24", []), route("leaf1", "10.0.102.0/24", [])];
+    },
+    budget: "policyChanged",
+    fails: {
+      B7: ["spine1 has no best path to 10.0.102.0/24 in its BGP table (expected next hop 172.16.0.3, path 65102)"],
+      B8: ["spine1 has learned 4 prefixes over BGP", "(expected 5)", "leaf1 has learned 3 prefixes over BGP", "(expected 4)"],
+      G2: ["spine1 has no route to 10.0.102.0/24 (expected via leaf2 172.16.0.3)", "spine2 has no route to 10.0.102.0/24 (expected via leaf2 172.16.0.7)"],
+      G3: ["leaf1 has no route to 10.0.102.0/24 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+      G5: ["k8s-node-l1-1 got no answer from 10.0.102.101 (k8s-node-l2-1)", "(expected a reply)"],
+    },
+  },
+  {
+    name: "leaf1's uplink to spine1 goes down",
+    inject: async (lab) => {
+      await exec(lab, "leaf1", ["ip", "link", "set", "swp51", "down"]);
+      return [
+        sessionDown("leaf1", "172.16.0.0"),
+        sessionDown("spine1", "172.16.0.1"),
+        // leaf1 reaches spine1 the long way, through spine2 and leaf2, and spine1 answers the same way.
+        route("leaf1", "172.16.255.1/32", ["172.16.0.4"]),
+        route("spine1", "172.16.255.101/32", ["172.16.0.3"]),
+        route("spine1", "10.0.101.0/24", ["172.16.0.3"]),
+        route("leaf1", "10.0.102.0/24", ["172.16.0.4"]),
+        route("leaf2", "10.0.101.0/24", ["172.16.0.6"]),
+      ];
+    },
+    budget: "sessionLost",
+    fails: {
+      B1: [/leaf1: the neighbor 172\.16\.0\.0 \(spine1\) is in state \w+ \(expected Established\)/],
+      B3: [/spine1: the neighbor 172\.16\.0\.1 \(leaf1\) is in state \w+ \(expected Established\)/],
+      B6: ["172.16.255.1 (spine1) answered leaf1 with TTL 62 (expected 64)"],
+      B7: ["spine1's best path to 10.0.101.0/24 has next hop 172.16.0.3 (expected 172.16.0.1)"],
+      G1: [/leaf1: the neighbor 172\.16\.0\.0 \(spine1\) is in state \w+ \(expected Established\)/],
+      G2: ["spine1 routes 10.0.101.0/24 via leaf2 172.16.0.3 (expected via leaf1 172.16.0.1)"],
+      G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+    },
+  },
+  {
+    name: "k8s-node-l2-1 has the wrong default gateway",
+    inject: async (lab) => {
+      await exec(lab, "k8s-node-l2-1", ["ip", "route", "replace", "default", "via", "10.0.102.254"]);
+      return [route("k8s-node-l2-1", "0.0.0.0/0", ["10.0.102.254"])];
+    },
+    budget: "immediate",
+    fails: {
+      G5: ["k8s-node-l1-1 got no answer from 10.0.102.101 (k8s-node-l2-1)", "k8s-node-l2-1 got no answer from 10.0.101.101 (k8s-node-l1-1)"],
+    },
+  },
+  {
+    name: "spine2's bgpd is stopped (SIGTERM)",
+    inject: async (lab) => {
+      const pid = readState()?.processes.find((p) => p.node === "spine2" && p.daemon === "bgpd")?.pid;
+      assert.ok(pid !== undefined, "the lab state records no bgpd on spine2");
+      await exec(lab, "spine2", ["kill", "-TERM", String(pid)]);
+      return [
+        ended(pid, "spine2's bgpd"),
+        sessionDown("leaf1", "172.16.0.4"),
+        sessionDown("leaf2", "172.16.0.6"),
+        route("leaf1", "10.0.102.0/24", ["172.16.0.0"]),
+        route("leaf2", "10.0.101.0/24", ["172.16.0.2"]),
+        route("spine1", "172.16.255.2/32", []),
+        route("spine2", "10.0.101.0/24", []),
+      ];
+    },
+    budget: "sessionLost",
+    fails: {
+      B1: [/leaf1: the neighbor 172\.16\.0\.4 \(spine2\) is in state \w+ \(expected Established\)/],
+      B2: [/leaf2: the neighbor 172\.16\.0\.6 \(spine2\) is in state \w+ \(expected Established\)/],
+      B4: ["spine2: bgpd is not running (expected bgpd to answer)"],
+      B5: ["spine2: bgpd is not running (running: zebra, staticd)"],
+      B6: ["leaf1 got no answer from 172.16.255.2 (spine2)"],
+      B8: ["spine2: bgpd is not running"],
+      G1: [/leaf1: the neighbor 172\.16\.0\.4 \(spine2\) is in state \w+ \(expected Established\)/],
+      G2: ["spine1 has no route to 172.16.255.2/32", "spine2 has no route to 10.0.101.0/24 (expected via leaf1 172.16.0.5)"],
+      G3: ["leaf1 routes 10.0.102.0/24 via spine1 172.16.0.0 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+      G4: ["spine1 got no answer from 172.16.255.2 (spine2)"],
+    },
+  },
+  {
+    name: "leaf1 leaks its /31 to spine1 into BGP",
+    inject: async (lab) => {
+      await exec(lab, "leaf1", vtysh("configure terminal", "route-map FABRIC-CONNECTED permit 30", "match interface swp51", "exit", "bgp route-map delay-timer 0"));
+      return [inBgpTable("spine1", "172.16.0.0/31"), inBgpTable("spine2", "172.16.0.0/31"), inBgpTable("leaf2", "172.16.0.0/31")];
+    },
+    budget: "policyChanged",
+    fails: {
+      B8: ["spine1 has learned 6 prefixes over BGP", "172.16.0.0/31", "(expected 5)"],
+      G2: ["spine1 has the point-to-point subnet 172.16.0.0/31 in its BGP table (expected the links not advertised)"],
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Running the suite and reading its verdict.
+
+interface Verdict {
+  readonly name: string;
+  /** The worst status of the scenario's steps and hooks. */
+  readonly status: string;
+  /** The failing step's message, and the type of what it threw. */
+  readonly message: string | undefined;
+  readonly exceptionType: string | undefined;
+}
+
+/** cucumber-messages' step statuses, best to worst. */
+const STATUS_ORDER = ["UNKNOWN", "PASSED", "SKIPPED", "PENDING", "UNDEFINED", "AMBIGUOUS", "FAILED"];
+
+interface StepResult {
+  status: string;
+  message?: string;
+  exception?: { type: string };
+}
+
+/**
+ * One verdict per scenario that ran: pickle (scenario) <- testCase <- testCaseStarted <- step results.
+ * Pickles excluded by tags have no testCase; attempts that cucumber retries are left out.
+ */
+function verdicts(ndjson: string): Verdict[] {
+  const pickles = new Map<string, string>();
+  const testCases = new Map<string, string>();
+  const started = new Map<string, string>();
+  const worst = new Map<string, StepResult>();
+  const result: Verdict[] = [];
+  for (const line of ndjson.split("\n")) {
+    if (line.trim() === "") continue;
+    const envelope = JSON.parse(line) as {
+      pickle?: { id: string; name: string };
+      testCase?: { id: string; pickleId: string };
+      testCaseStarted?: { id: string; testCaseId: string };
+      testStepFinished?: { testCaseStartedId: string; testStepResult: StepResult };
+      testCaseFinished?: { testCaseStartedId: string; willBeRetried: boolean };
+    };
+    if (envelope.pickle) pickles.set(envelope.pickle.id, envelope.pickle.name);
+    if (envelope.testCase) testCases.set(envelope.testCase.id, envelope.testCase.pickleId);
+    if (envelope.testCaseStarted) started.set(envelope.testCaseStarted.id, envelope.testCaseStarted.testCaseId);
+    const step = envelope.testStepFinished;
+    if (step) {
+      const previous = worst.get(step.testCaseStartedId);
+      if (!previous || STATUS_ORDER.indexOf(step.testStepResult.status) > STATUS_ORDER.indexOf(previous.status)) {
+        worst.set(step.testCaseStartedId, step.testStepResult);
+      }
+    }
+    const finished = envelope.testCaseFinished;
+    if (finished && !finished.willBeRetried) {
+      const pickleId = testCases.get(started.get(finished.testCaseStartedId) ?? "") ?? "";
+      const step = worst.get(finished.testCaseStartedId) ?? { status: "UNKNOWN" };
+      result.push({ name: pickles.get(pickleId) ?? `(pickle ${pickleId})`, status: step.status, message: step.message, exceptionType: step.exception?.type });
+    }
+  }
+  return result;
+}
+
+/** The acceptance features, run by cucumber in a child process (profile `selftest` in cucumber.mjs). */
+async function runSuite(messages: string): Promise<{ code: number | null; output: string }> {
+  // The fault table is about the blog lab and its 13 scenarios: pin the topology, and drop a tag
+  // filter a developer may have set for the acceptance run.
+  const env: NodeJS.ProcessEnv = { ...process.env, FABRICSPEC_TOPOLOGY: BLOG_TOPOLOGY, FABRICSPEC_MESSAGES: messages };
+  delete env.FABRICSPEC_TAGS;
+  const child = await startNode(["node_modules/@cucumber/cucumber/bin/cucumber.js", "--profile", "selftest"], env);
+  const { code } = await child.exited;
+  await child.closed;
+  return { code, output: child.output() };
+}
+
+/** What is wrong with a run's verdicts for a fault; empty when the suite judged it exactly right. */
+function judge(fault: Fault, ran: readonly Verdict[]): string[] {
+  const problems: string[] = [];
+  const expected = new Set<string>(Object.keys(fault.fails));
+  for (const name of Object.values(SCENARIOS)) {
+    const count = ran.filter((v) => v.name === name).length;
+    if (count !== 1) problems.push(`scenario "${name}" ran ${count} times (expected once)`);
+  }
+  for (const v of ran) {
+    const id = idOf.get(v.name) ?? v.name;
+    const firstLine = (v.message ?? "").split("\n")[0];
+    if (expected.has(id)) {
+      if (v.status !== "FAILED") {
+        problems.push(`${id} "${v.name}" is ${v.status} (expected FAILED)`);
+        continue;
+      }
+      if (!v.message?.startsWith("AssertionError") || (v.exceptionType !== undefined && v.exceptionType !== "AssertionError")) {
+        problems.push(`${id} failed with ${v.exceptionType ?? "an error"}, not an AssertionError (a broken lab, not a wrong network): ${firstLine}`);
+      }
+      for (const fragment of fault.fails[id as ScenarioId] ?? []) {
+        const found = typeof fragment === "string" ? v.message?.includes(fragment) : fragment.test(v.message ?? "");
+        if (!found) problems.push(`${id}'s failure does not say ${String(fragment)}; it says: ${v.message}`);
+      }
+    } else if (v.status !== "PASSED") {
+      problems.push(`${id} "${v.name}" is ${v.status} (expected PASSED): ${firstLine}`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Row {
+  readonly fault: string;
+  readonly expected: readonly string[];
+  readonly caught: readonly string[];
+  readonly result: "pass" | "FAIL";
+  readonly problems: readonly string[];
+  /** How long the fault took to show, and the whole round (lab up to lab down). */
+  readonly inEffectMs: number | undefined;
+  readonly totalMs: number;
+  readonly messages: Readonly<Record<string, string>>;
+}
+
+const rows: Row[] = [];
+let lock: Lock | undefined;
+
+before(async () => {
+  mkdirSync(REPORT_DIR, { recursive: true });
+  lock = await holdMachine("selftest faults");
+});
+
+after(() => {
+  lock?.release();
+  const order = (ids: readonly string[]) => [...ids].sort().join(" ") || "-";
+  process.stdout.write(
+    `\n${table(
+      ["fault", "scenarios expected to fail", "caught", "result"],
+      rows.map((r) => [r.fault, order(r.expected), order(r.caught), r.result]),
+    )}\n`,
+  );
+  const file = join(REPORT_DIR, "faults.json");
+  writeFileSync(file, `${JSON.stringify(rows, null, 2)}\n`);
+  process.stdout.write(`fault table: ${relative(ROOT, file)}\n`);
+});
+
+const timers = labFromEnvironment({ ...process.env, FABRICSPEC_TOPOLOGY: BLOG_TOPOLOGY }).topology.bgp;
+
+for (const [index, fault] of FAULTS.entries()) {
+  test(`fault: ${fault.name}`, async () => {
+    const started = performance.now();
+    const lab = labFromEnvironment({ ...process.env, FABRICSPEC_TOPOLOGY: BLOG_TOPOLOGY });
+    assert.equal(lab.name, "netns", "the fault self-test needs the embedded lab (FABRICSPEC_DRIVER=netns)");
+    const messages = join(REPORT_DIR, `fault-${index}.ndjson`);
+    rmSync(messages, { force: true });
+    const log: string[] = [];
+    let inEffectMs: number | undefined;
+    let suite: { code: number | null; output: string };
+    try {
+      const up = await lab.up({ progress: (m) => log.push(m) });
+      assert.equal(up.reused, false, "the lab must be built fresh for each fault");
+      const observations = await fault.inject(lab);
+      const budget = faultBudgets(timers)[fault.budget];
+      const settled = await eventually(async () => {
+        const waiting = (await Promise.all(observations.map((o) => o(lab)))).filter((w): w is string => w !== undefined);
+        if (waiting.length > 0) throw new Error(`the fault "${fault.name}" has not taken effect:\n  ${waiting.join("\n  ")}`);
+      }, budget);
+      inEffectMs = settled.elapsedMs;
+      suite = await runSuite(messages);
+    } finally {
+      await lab.down((m) => log.push(m));
+    }
+
+    const ran = verdicts(readFileSync(messages, "utf8"));
+    const problems = judge(fault, ran);
+    const expected = Object.keys(fault.fails);
+    if ((suite.code === 0) !== (expected.length === 0)) problems.push(`cucumber exited ${suite.code} (expected ${expected.length ? "1" : "0"})`);
+    const caught = ran.filter((v) => v.status === "FAILED").map((v) => idOf.get(v.name) ?? v.name);
+    const messagesById = Object.fromEntries(ran.filter((v) => v.message).map((v) => [idOf.get(v.name) ?? v.name, v.message ?? ""]));
+    rows.push({
+      fault: fault.name,
+      expected,
+      caught,
+      result: problems.length ? "FAIL" : "pass",
+      problems,
+      inEffectMs,
+      totalMs: Math.round(performance.now() - started),
+      messages: messagesById,
+    });
+    assert.deepEqual(problems, [], `the suite misjudged "${fault.name}".\ncucumber's summary:\n${suite.output}`);
+  });
+}
