@@ -18,6 +18,7 @@ import type { CommandResult, CommandRunner, RunOptions } from "../../transport/r
 import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, Progress, UpOptions, UpResult } from "../driver.js";
 import { namespaceOf, planLab } from "./plan.js";
 import { commandLine, namespaceInode, pidsInNamespaces, stopProcesses } from "./processes.js";
+import type { NetnsAddon, NetnsContext } from "./addons.js";
 import { clearState, readState, RUN_DIR, writeState, type LabProcess, type LabState } from "./state.js";
 
 const FRR_DIR = "/usr/lib/frr";
@@ -27,7 +28,15 @@ export class NetnsDriver implements LabDriver {
   readonly name = "netns";
   readonly fingerprint: string;
 
-  constructor(readonly topology: Topology) {
+  /**
+   * @param addons what else runs in the namespaces (sshd, BIRD), started after convergence
+   * @param transport how runners reach a node; default: `ip netns exec` from this machine
+   */
+  constructor(
+    readonly topology: Topology,
+    private readonly addons: readonly NetnsAddon[] = [],
+    private readonly transport?: (node: string, local: CommandRunner) => CommandRunner,
+  ) {
     this.fingerprint = createHash("sha256").update(JSON.stringify({ ...topology, source: undefined })).digest("hex").slice(0, 16);
   }
 
@@ -160,8 +169,13 @@ export class NetnsDriver implements LabDriver {
         ),
       );
       await timed("convergence", "every session Established, every prefix installed", () =>
-        waitForFabric(this.topology, (node) => this.runner(node), budgets(this.topology.bgp).convergence, signal),
+        waitForFabric(this.topology, (node) => this.localRunner(node), budgets(this.topology.bgp).convergence, signal),
       );
+      const context = this.context(signal, () => state, (next) => {
+        state = next;
+        writeState(state);
+      });
+      for (const addon of this.addons) await timed(addon.name, "addon", () => addon.up(context, progress));
     } catch (error) {
       progress(signal?.aborted ? "interrupted; removing what bring-up created" : "bring-up failed; removing what it created");
       await this.down(progress);
@@ -224,13 +238,13 @@ export class NetnsDriver implements LabDriver {
         hint: `see ${join(dir, "frr.log")}`,
       });
     }
-    return { node: sw.name, daemon, pid };
+    return { node: sw.name, daemon, pid, command: `${FRR_DIR}/${daemon}` };
   }
 
   async stopDaemon(node: string, daemon: string): Promise<void> {
     const { sw, name } = this.daemonOf(node, daemon);
     const state = readState();
-    const running = state?.processes.filter((p) => p.node === sw.name && p.daemon === name && isFrrDaemon(p)) ?? [];
+    const running = state?.processes.filter((p) => p.node === sw.name && p.daemon === name && isRecorded(p)) ?? [];
     if (!state || running.length === 0) throw new LabError(`${name} is not running on ${sw.name}`);
     // SIGKILL: a crash, as a failing daemon goes; the kernel closes its sessions' sockets.
     for (const p of running) process.kill(p.pid, "SIGKILL");
@@ -261,7 +275,7 @@ export class NetnsDriver implements LabDriver {
     const phases: Phase[] = [];
     let started = performance.now();
     // Recorded PIDs are only signalled while they still run an FRR daemon (a PID can be reused).
-    const recorded = state.processes.filter(isFrrDaemon).map((p) => p.pid);
+    const recorded = state.processes.filter(isRecorded).map((p) => p.pid);
     const inside = pidsInNamespaces(state.namespaces);
     const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
     const killed = await stopProcesses(pids);
@@ -281,7 +295,7 @@ export class NetnsDriver implements LabDriver {
   async status(): Promise<LabStatus> {
     const state = readState();
     if (!state) return { driver: this.name, state: "down", topology: undefined, nodes: [] };
-    const running = new Set(state.processes.filter(isFrrDaemon).map((p) => `${p.node}/${p.daemon}`));
+    const running = new Set(state.processes.filter(isRecorded).map((p) => `${p.node}/${p.daemon}`));
     const nodes: NodeStatus[] = state.namespaces.map((ns) => {
       const name = ns.slice(namespaceOf("").length);
       const exists = namespaceInode(ns) !== undefined;
@@ -302,17 +316,71 @@ export class NetnsDriver implements LabDriver {
   }
 
   runner(node: string): CommandRunner {
+    const local = this.localRunner(node);
+    return this.transport ? this.transport(node, local) : local;
+  }
+
+  /** Runs in the node's namespace from this machine (`ip netns exec`), whatever the transport. */
+  localRunner(node: string): CommandRunner {
     const target = findNode(this.topology, node);
     if (!target) throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
+    return this.namespaceRunner(node, target.kind === "switch" ? this.nodeDir(node) : undefined);
+  }
+
+  /** `ip netns exec`; with a vty socket directory, vtysh reaches that switch's own FRR, as `sudo vtysh` does on a real one. */
+  private namespaceRunner(node: string, vtySocketDir: string | undefined): CommandRunner {
     const ns = namespaceOf(node);
-    const socketDir = this.nodeDir(node);
     return {
       node,
       run(argv: readonly string[], options?: RunOptions): Promise<CommandResult> {
-        // On a switch, vtysh reaches that switch's own FRR, as `sudo vtysh` does on a real one.
-        const command = target.kind === "switch" && argv[0] === "vtysh" ? ["vtysh", "--vty_socket", socketDir, ...argv.slice(1)] : argv;
+        const command = vtySocketDir && argv[0] === "vtysh" ? ["vtysh", "--vty_socket", vtySocketDir, ...argv.slice(1)] : argv;
         return runLocal(["ip", "netns", "exec", ns, ...command], options).then((r) => ({ ...r, command: argv }));
       },
+    };
+  }
+
+  /**
+   * What addons (and scenario-time extensions such as Calico's modes) build with: every namespace
+   * and process they create goes into the lab's state first.
+   */
+  context(
+    signal?: AbortSignal,
+    getState: () => LabState | undefined = readState,
+    setState: (state: LabState) => void = writeState,
+  ): NetnsContext {
+    const update = (change: (state: LabState) => LabState) => {
+      const current = getState();
+      if (!current) throw new LabError("no lab is recorded: bring it up first");
+      setState(change(current));
+    };
+    return {
+      topology: this.topology,
+      signal,
+      namespaceOf,
+      nodeDir: (node) => {
+        const dir = this.nodeDir(node);
+        mkdirSync(dir, { recursive: true });
+        return dir;
+      },
+      addNamespaces: async (nodes) => {
+        const names = nodes.map(namespaceOf);
+        update((s) => ({ ...s, namespaces: [...new Set([...s.namespaces, ...names])] }));
+        await ipBatch(names.map((ns) => `netns add ${ns}`), `create namespaces ${names.join(", ")}`);
+      },
+      ipBatch: (lines, what, node) => ipBatch(lines, what, node === undefined ? undefined : namespaceOf(node)),
+      spawnDaemon: async (spec) => {
+        signal?.throwIfAborted();
+        rmSync(spec.pidFile, { force: true });
+        const result = await runLocal(["ip", "netns", "exec", namespaceOf(spec.node), ...spec.argv], { timeoutMs: 10_000 });
+        const pid = Number(readFileOr(spec.pidFile, "").trim());
+        if (result.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
+          throw new CommandError(`${spec.name} on ${spec.node} did not start: ${firstLine(result.stderr) || `exit ${result.exitCode}`}`);
+        }
+        const started: LabProcess = { node: spec.node, daemon: spec.name, pid, command: spec.argv[0] ?? "" };
+        update((s) => ({ ...s, processes: [...s.processes, started] }));
+        return started;
+      },
+      localRunner: (node) => this.namespaceRunner(node, undefined),
     };
   }
 
@@ -321,9 +389,9 @@ export class NetnsDriver implements LabDriver {
   }
 }
 
-/** True while the recorded PID still runs that FRR daemon (a PID can be reused by another process). */
-function isFrrDaemon(p: LabProcess): boolean {
-  return isAlive(p.pid) && (commandLine(p.pid)?.startsWith(`${FRR_DIR}/${p.daemon}`) ?? false);
+/** True while the recorded PID still runs what the lab started there (a PID can be reused by another process). */
+function isRecorded(p: LabProcess): boolean {
+  return isAlive(p.pid) && (commandLine(p.pid)?.startsWith(p.command) ?? false);
 }
 
 /** Waits for every promise to settle, then rejects with the first failure, if any. */

@@ -12,6 +12,8 @@ export interface LabProcess {
   readonly node: string;
   readonly daemon: string;
   readonly pid: number;
+  /** The binary it runs: a recorded PID is signalled only while its command line starts with this. */
+  readonly command: string;
 }
 
 export interface LabState {

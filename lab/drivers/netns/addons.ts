@@ -1,0 +1,41 @@
+/**
+ * What else the embedded lab can run in its namespaces besides the fabric's FRR: an OpenSSH server
+ * per node for the SSH transport, BIRD and pods for Calico's data plane. An addon works only
+ * through this context, so everything it creates is recorded and torn down with the lab.
+ */
+import type { Progress } from "../driver.js";
+import type { Topology } from "../../topology/model.js";
+import type { CommandRunner } from "../../transport/runner.js";
+import type { LabProcess } from "./state.js";
+
+export interface DaemonSpec {
+  /** The topology node (or addon-made namespace's node name) it runs on. */
+  readonly node: string;
+  /** Its name in the lab's records and status, e.g. "sshd", "bird". */
+  readonly name: string;
+  /** The command; it must daemonize and write `pidFile`. Its first word is checked before any kill. */
+  readonly argv: readonly string[];
+  readonly pidFile: string;
+}
+
+export interface NetnsContext {
+  readonly topology: Topology;
+  readonly signal: AbortSignal | undefined;
+  namespaceOf(node: string): string;
+  /** The node's own directory under the lab's run directory, created on demand. */
+  nodeDir(node: string): string;
+  /** Records the namespaces (so teardown removes them even after a crash), then creates them. */
+  addNamespaces(nodes: readonly string[]): Promise<void>;
+  /** `ip -batch` lines, in the root namespace (creating things only inside lab namespaces) or in `namespaceOf(node)`. */
+  ipBatch(lines: readonly string[], what: string, node?: string): Promise<void>;
+  /** Starts a daemon inside the node's namespace and records its PID. */
+  spawnDaemon(spec: DaemonSpec): Promise<LabProcess>;
+  /** Runs commands in the node's namespace, locally (never through a transport). */
+  localRunner(node: string): CommandRunner;
+}
+
+export interface NetnsAddon {
+  readonly name: string;
+  /** Runs once the fabric has converged, in every bring-up. */
+  up(context: NetnsContext, progress: Progress): Promise<void>;
+}
