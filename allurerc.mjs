@@ -19,7 +19,8 @@ export default {
       options: {
         singleFile: true,
         reportName: "fabricspec: IP fabric acceptance",
-        groupBy: ["parentSuite", "suite", "subSuite"],
+        // One group per feature: the capability a scenario documents.
+        groupBy: ["feature"],
       },
     },
   },

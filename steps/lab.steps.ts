@@ -4,7 +4,7 @@ import type { FabricWorld } from "../support/world.js";
 
 Given("the lab is up", async function (this: FabricWorld) {
   const status = await this.lab.status();
-  this.attach(JSON.stringify(status, null, 2), "application/json");
+  this.attach(JSON.stringify(status, null, 2), { mediaType: "application/json", fileName: "lab status" });
   if (status.state === "down") {
     throw new LabError(`no ${this.lab.name} lab is up`, { hint: "run npm test, or npx fabricspec lab up first" });
   }

@@ -102,8 +102,8 @@ function requireDisruption(world: FabricWorld): Disruption {
 async function converge(world: FabricWorld, what: string, from: Topology, to: Topology, budget: Budget): Promise<void> {
   const disruption = requireDisruption(world);
   const figures = await measureConvergence({ since: disruption.since, from, to, runnerOf: (n) => world.lab.runner(n), budget, settleMs: SETTLE_MS });
-  world.attach(describeFigures(what, figures, world.topology.bgp.hold), "text/plain");
-  world.attach(JSON.stringify({ what, ...figures }, null, 2), "application/json");
+  world.attach(describeFigures(what, figures, world.topology.bgp.hold), { mediaType: "text/plain", fileName: `convergence ${what}` });
+  world.attach(JSON.stringify({ what, ...figures }, null, 2), { mediaType: "application/json", fileName: `convergence ${what} (JSON)` });
   if (!figures.converged) {
     expectNoFindings([`the fabric did not converge within ${budget.ms} ms (${budget.reason}) ${what}:`, ...figures.findings]);
   }

@@ -70,7 +70,8 @@ export class FabricWorld extends World {
 
   attachEvidence(node: string, result: CommandResult): void {
     const output = [result.stdout, result.stderr].filter((s) => s.trim() !== "").join("\n");
-    this.attach(`${node}$ ${formatCommand(result.command)}\n(exit ${result.exitCode}, ${result.durationMs} ms)\n${output}`, "text/plain");
+    const command = `${node}$ ${formatCommand(result.command)}`;
+    this.attach(`${command}\n(exit ${result.exitCode}, ${result.durationMs} ms)\n${output}`, { mediaType: "text/plain", fileName: command });
   }
 
   bgpSummary(node: string): Promise<BgpSummary> {

@@ -10,7 +10,7 @@ const USAGE = `usage: fabricspec lab up | down | status [--json] | exec NODE -- 
 
   lab up       build the lab and leave it running (npm test then reuses it)
   lab down     remove the lab, and anything an interrupted run left behind
-  lab status   what is running; --json for tools
+  lab status   what is running; --json for tools (exit 0 when up, 1 otherwise)
   lab exec     run CMD on NODE and return its exit code
                e.g. fabricspec lab exec leaf1 -- vtysh -c "show bgp summary"
 
