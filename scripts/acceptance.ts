@@ -46,7 +46,7 @@ async function main(): Promise<number> {
       passed = (await runCucumber({ ...runConfiguration, support })).success;
     } finally {
       if (session.ownsLab) await session.down();
-      else progress(`left the ${driver.topology.name} lab running, as \`fabricspec lab up\` started it`);
+      else progress(`left the ${driver.topology.name} lab running: this run did not build it`);
     }
     await report();
     return passed ? EXIT.ok : EXIT.failed;

@@ -3,13 +3,19 @@
  * Makes a fresh clone runnable; the first thing `npm test` and `npm run check` run. Node builtins
  * only: it runs before node_modules exists. Silent when everything is present.
  *
- * Usage: node scripts/bootstrap.mjs [--deb]
+ * Usage: node scripts/bootstrap.mjs [--deb] [--vagrant]
  *   always  npm packages: `npm ci` when node_modules is missing or older than package-lock.json
- *   --deb   Debian packages the lab needs (frr, iproute2, iputils-ping, traceroute), checked by
- *           their binaries; installed with apt-get when root, else the command is printed.
- * Installing frr must not leave FRR running in the root namespace (the lab runs its own daemons,
- * one set per namespace): service starts are refused during the install, and a service the install
- * started anyway is stopped. (frr.service stays enabled at boot, the Debian default.)
+ *   --deb   Debian packages the lab needs (frr, iproute2, iputils-ping, traceroute; openssh-server
+ *           and netcat-openbsd for FABRICSPEC_TRANSPORT=ssh), checked by their binaries; installed
+ *           with apt-get when root, else the command is printed. bird2 and procps (sysctl) run
+ *           Calico's data plane on the embedded lab.
+ *   --vagrant vagrant and vagrant-libvirt, for `npm run check`'s `vagrant validate` of
+ *           lab/vagrant/Vagrantfile (no VM is started).
+ *           Skipped with FABRICSPEC_DRIVER=inventory: the lab's own nodes run every command.
+ * Installing frr or openssh-server must not leave FRR or sshd running in the root namespace (the
+ * lab runs its own, one per namespace): service starts are refused during the install, and a
+ * service the install started anyway is stopped. (frr.service and ssh.service stay enabled at
+ * boot, the Debian default.)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readlinkSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -48,16 +54,33 @@ const DEBIAN = {
   iproute2: ["ip"],
   "iputils-ping": ["ping"],
   traceroute: ["traceroute"],
+  "openssh-server": ["/usr/sbin/sshd"],
+  "netcat-openbsd": ["nc.openbsd"],
+  bird2: ["/usr/sbin/bird", "/usr/sbin/birdc"],
+  procps: ["/usr/sbin/sysctl"],
 };
 
-/** PIDs of FRR daemons in this (the root) network namespace; lab daemons live in other ones. */
-function rootNamespaceFrr() {
+/** For `npm run check` only: the real `vagrant validate` of the Vagrantfile, libvirt settings included. */
+const VAGRANT = {
+  vagrant: ["vagrant"],
+  "vagrant-libvirt": ["/usr/share/doc/vagrant-libvirt"],
+};
+
+/** Packages whose install may start a service in the root namespace: its unit, and its processes' command line. */
+const SERVICES = {
+  frr: { unit: "frr", program: /^\/usr\/lib\/frr\// },
+  "openssh-server": { unit: "ssh", program: /^(\/usr\/sbin\/)?sshd\b/ },
+  bird2: { unit: "bird", program: /^\/usr\/sbin\/bird\b/ },
+};
+
+/** PIDs of a service's processes in this (the root) network namespace; lab daemons live in other ones. */
+function rootNamespacePids(service) {
   const ownNetns = readlinkSync("/proc/self/ns/net");
   return readdirSync("/proc").filter((pid) => {
     try {
       return (
         /^\d+$/.test(pid) &&
-        readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("/usr/lib/frr/") &&
+        service.program.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")) &&
         readlinkSync(`/proc/${pid}/ns/net`) === ownNetns
       );
     } catch {
@@ -67,11 +90,12 @@ function rootNamespaceFrr() {
 }
 
 const systemd = existsSync("/run/systemd/system");
-const frrActive = () => (systemd && quiet("systemctl", ["is-active", "--quiet", "frr"])) || rootNamespaceFrr().length > 0;
+const serviceActive = (service) =>
+  (systemd && quiet("systemctl", ["is-active", "--quiet", service.unit])) || rootNamespacePids(service).length > 0;
 
-function debianPackages() {
-  const missing = Object.keys(DEBIAN).filter((pkg) =>
-    DEBIAN[pkg].some((file) => (file.startsWith("/") ? !existsSync(file) : !which(file))),
+function debianPackages(table = DEBIAN) {
+  const missing = Object.keys(table).filter((pkg) =>
+    table[pkg].some((file) => (file.startsWith("/") ? !existsSync(file) : !which(file))),
   );
   if (missing.length === 0) return;
   const install = ["apt-get", "install", "-y", "--no-install-recommends", ...missing];
@@ -85,7 +109,8 @@ function debianPackages() {
   // A policy-rc.d that exits 101 makes the maintainer scripts skip every service start.
   const policy = "/usr/sbin/policy-rc.d";
   const ownPolicy = !existsSync(policy);
-  const wasActive = frrActive();
+  const services = missing.filter((pkg) => SERVICES[pkg]).map((pkg) => SERVICES[pkg]);
+  const wasActive = new Set(services.filter(serviceActive));
   const ignore = () => {}; // on Ctrl-C, apt-get gets the signal; we still clean up below
   process.on("SIGINT", ignore).on("SIGTERM", ignore);
   let result;
@@ -97,16 +122,18 @@ function debianPackages() {
     if (ownPolicy) rmSync(policy, { force: true });
     process.off("SIGINT", ignore).off("SIGTERM", ignore);
   }
-  if (missing.includes("frr")) {
-    if (!wasActive && frrActive()) {
-      say("stopping the frr service the install started in the root namespace…");
-      if (systemd) quiet("systemctl", ["stop", "frr"]);
-      else quiet("service", ["frr", "stop"]);
-      if (frrActive()) fail(`FRR still runs in the root namespace (pids ${rootNamespaceFrr().join(" ")}): stop it`);
+  for (const service of services) {
+    if (!wasActive.has(service) && serviceActive(service)) {
+      say(`stopping the ${service.unit} service the install started in the root namespace…`);
+      if (systemd) quiet("systemctl", ["stop", service.unit]);
+      else quiet("service", [service.unit, "stop"]);
+      if (serviceActive(service)) fail(`${service.unit} still runs in the root namespace (pids ${rootNamespacePids(service).join(" ")}): stop it`);
     }
   }
   if (result.status !== 0) fail(`apt-get failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
 }
 
 npmPackages();
-if (process.argv.includes("--deb")) debianPackages();
+// The inventory driver runs every command on the lab's own nodes, over SSH: nothing to install here.
+if (process.argv.includes("--deb") && process.env.FABRICSPEC_DRIVER !== "inventory") debianPackages();
+if (process.argv.includes("--vagrant")) debianPackages(VAGRANT);

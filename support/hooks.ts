@@ -1,8 +1,9 @@
 /** Hooks: what each step looked at, and the fresh state of those nodes when a step fails. */
-import { After, AfterStep, BeforeStep, setDefaultTimeout, Status } from "@cucumber/cucumber";
+import { After, AfterAll, AfterStep, BeforeStep, setDefaultTimeout, Status } from "@cucumber/cucumber";
 import { budgets } from "../lab/expect/budgets.js";
 import { waitForFabric } from "../lab/fabric/converge.js";
 import { findSwitch } from "../lab/topology/model.js";
+import { currentLab } from "./lab.js";
 import type { FabricWorld } from "./world.js";
 
 // Steps that wait do so against the budgets of lab/expect/budgets.ts (the longest, recovery, is
@@ -41,4 +42,9 @@ After({ tags: "@disruptive" }, async function (this: FabricWorld) {
     disruption.repaired = true;
   }
   await waitForFabric(this.topology, (n) => this.lab.runner(n), budgets(this.topology.bgp).recovery);
+});
+
+/** The run's connections to the lab (SSH), closed once every scenario is done. */
+AfterAll(async function () {
+  await currentLab().close?.();
 });

@@ -2,7 +2,7 @@
 import { defineParameterType } from "@cucumber/cucumber";
 import { LabError } from "../lab/errors.js";
 import { isIpv4 } from "../lab/topology/ip.js";
-import type { Switch } from "../lab/topology/model.js";
+import type { Host, Switch } from "../lab/topology/model.js";
 import { currentLab } from "./lab.js";
 
 /** Resolves a switch name; an unknown one fails with the names the topology has. */
@@ -21,6 +21,23 @@ defineParameterType({
   name: "switch",
   regexp: /[a-z][a-z0-9-]*/,
   transformer: resolveSwitch,
+});
+
+/** Resolves a Kubernetes node (a host of the topology); an unknown one fails with the names the topology has. */
+export function resolveHost(name: string): Host {
+  const topology = currentLab().topology;
+  const found = topology.hosts.find((h) => h.name === name);
+  if (!found) {
+    const sw = topology.switches.some((s) => s.name === name) ? ` (${name} is a switch, not a Kubernetes node)` : "";
+    throw new LabError(`Unknown Kubernetes node "${name}"${sw}. Kubernetes nodes in topology "${topology.name}": ${topology.hosts.map((h) => h.name).join(", ")}`);
+  }
+  return found;
+}
+
+defineParameterType({
+  name: "host",
+  regexp: /[a-z][a-z0-9-]*/,
+  transformer: resolveHost,
 });
 
 defineParameterType({

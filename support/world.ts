@@ -1,7 +1,7 @@
 /** The World: one scenario's view of the lab, with every command attached as evidence. */
 import { setWorldConstructor, World, type IWorldOptions } from "@cucumber/cucumber";
 import { AssertionError } from "chai";
-import type { LabDriver } from "../lab/drivers/driver.js";
+import type { LabDriver, PodNetwork } from "../lab/drivers/driver.js";
 import {
   bgpSummary,
   bgpTable,
@@ -49,6 +49,8 @@ export class FabricWorld extends World {
   readonly involved = new Set<string>();
   pings: PingOutcome[] = [];
   disruption: Disruption | undefined;
+  /** The pod network a Given step brought the lab into (steps/calico.steps.ts). */
+  podNetwork: PodNetwork | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);

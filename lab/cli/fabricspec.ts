@@ -15,7 +15,8 @@ const USAGE = `usage: fabricspec lab up | down | status [--json] | exec NODE -- 
                e.g. fabricspec lab exec leaf1 -- vtysh -c "show bgp summary"
 
 environment: FABRICSPEC_TOPOLOGY (topology file, default the blog lab),
-             FABRICSPEC_DRIVER (netns)`;
+             FABRICSPEC_DRIVER (netns, or inventory with FABRICSPEC_INVENTORY=FILE),
+             FABRICSPEC_TRANSPORT (netns: ssh runs commands through each node's sshd)`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [group, command, ...rest] = argv;

@@ -73,4 +73,42 @@ export interface LabDriver {
   startDaemon(node: string, daemon: string): Promise<void>;
   /** Runs commands on a node, as its own shell would (`vtysh` reaches the switch's own FRR). */
   runner(node: string): CommandRunner;
+  /** Releases what this process holds open to reach the lab (SSH connections); the lab stays as it is. Idempotent. */
+  close?(): Promise<void>;
+  // Capabilities some labs have: absent when a driver cannot provide them at all; scenarios that
+  // need one are skipped, with the reason, instead of failing.
+  /** Whether the lab can be brought into a pod network mode here, and if not, why. */
+  podNetworkSupport?(mode: PodNetworkMode): Promise<Support>;
+  /** Brings the lab into a pod network mode; cheap when it is in that mode already. */
+  podNetwork?(mode: PodNetworkMode, progress?: Progress): Promise<PodNetwork>;
+  /** The lab's Kubernetes API, or why it has none. */
+  kubernetes?(): Promise<KubernetesAccess>;
 }
+
+/** A capability of a lab, or the reason it lacks it. */
+export type Support = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * The lab's pod network: none (the blog's part 2: Kubernetes without a network plugin, the fabric
+ * carries loopbacks and rack subnets only), or Calico peering with the fabric, or Calico's overlay.
+ */
+export type PodNetworkMode = "none" | "peering" | "overlay";
+
+/** A pod the lab runs to test the pod network. */
+export interface Pod {
+  readonly name: string;
+  /** The Kubernetes node it runs on. */
+  readonly node: string;
+  readonly address: string;
+}
+
+export interface PodNetwork {
+  readonly mode: PodNetworkMode;
+  /** The test pods, one per Kubernetes node (none in mode "none"). */
+  readonly pods: readonly Pod[];
+  /** Runs commands inside a pod, as `kubectl exec` does. */
+  podRunner(pod: string): CommandRunner;
+}
+
+/** kubectl against the lab's cluster (runner node "kubectl"), or the reason there is none. */
+export type KubernetesAccess = { readonly ok: true; readonly kubectl: CommandRunner } | { readonly ok: false; readonly reason: string };

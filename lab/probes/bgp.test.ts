@@ -284,3 +284,77 @@ test("bgpTable: an origin FRR does not print is a ProbeError naming where", asyn
     message: /printed JSON we cannot read: routes\["10\.0\.101\.0\/24"\]\[0\]\.origin: /,
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Older FRR (7.x, as in Cumulus Linux 4): published outputs, see fixtures/README.md.
+
+test("bgpSummary: FRR 7.5's summary, wrapped in ipv4Unicast and without peerState, reads as FRR 8.4's", async () => {
+  const { value } = await summaryOf("spine1-debian-9", "frr-7.5-bgp-summary-wrapped-idle-admin.json");
+  assert.deepEqual(value, {
+    routerId: "192.168.3.2",
+    localAs: 200,
+    peers: [
+      {
+        address: "192.168.0.1",
+        hostname: "exit1-debian-9",
+        remoteAs: 100,
+        state: "Idle (Admin)",
+        established: false,
+        adminShutdown: true,
+        prefixesReceived: undefined,
+        uptimeMs: 9000,
+      },
+    ],
+  });
+});
+
+test("bgpSummary: FRR 7.3 and earlier count received prefixes as prefixReceivedCount", async () => {
+  // The peer object is verbatim from FRR 7.3 (tynany/frr_exporter#16), in FRR 7.5's envelope.
+  const peer73 = {
+    hostname: "spine000b",
+    remoteAs: 4200065280,
+    version: 4,
+    msgRcvd: 9347,
+    msgSent: 9368,
+    tableVersion: 0,
+    outq: 0,
+    inq: 0,
+    peerUptime: "07:45:58",
+    peerUptimeMsec: 27958000,
+    peerUptimeEstablishedEpoch: 1599789074,
+    prefixReceivedCount: 230,
+    pfxRcd: 230,
+    pfxSnt: 341,
+    state: "Established",
+    idType: "interface",
+  };
+  const envelope = JSON.parse(fixture("frr-7.5-bgp-summary-wrapped-idle-admin.json")) as { ipv4Unicast: { peers: Record<string, unknown> } };
+  const { pfxRcd: _dropped, ...before73 } = peer73;
+  for (const [peers, name] of [[{ swp54: peer73 }, "7.3"], [{ swp54: before73 }, "before 7.3"]] as const) {
+    envelope.ipv4Unicast.peers = peers;
+    const runner = new FakeRunner("leaf", { [SUMMARY]: { stdout: JSON.stringify(envelope) } });
+    const { value } = await bgpSummary(runner);
+    assert.equal(value.peers[0]?.prefixesReceived, 230, name);
+    assert.equal(value.peers[0]?.address, "swp54", `${name}: an unnumbered peer is keyed by its interface`);
+  }
+});
+
+test("bgpTable: FRR 7.5's `show ip bgp json` reads as FRR 8.4's", async () => {
+  const runner = new FakeRunner("exit1-debian-9", { [TABLE]: { stdout: fixture("frr-7.5-bgp-table-two-routes.json") } });
+  const { value } = await bgpTable(runner);
+  assert.equal(value.routerId, "192.168.255.1");
+  assert.equal(value.localAs, 65000);
+  assert.deepEqual(Object.keys(value.routes), ["172.16.255.254/32", "192.168.255.0/24"]);
+  assert.deepEqual(value.routes["172.16.255.254/32"], [
+    {
+      nextHops: [{ ip: "192.168.255.2", hostname: "exit1-debian-9" }],
+      asPath: "65001",
+      asNumbers: [65001],
+      origin: "incomplete",
+      valid: true,
+      best: true,
+      multipath: false,
+      peerId: "192.168.255.2",
+    },
+  ]);
+});

@@ -1,6 +1,7 @@
 /**
  * BGP probes over FRR's vtysh JSON. Schemas follow what FRR 8.4 prints (fixtures/frr-8.4-*):
- * lenient about keys we do not read, strict about those we do.
+ * lenient about keys we do not read, strict about those we do. Older FRR (7.x, as in Cumulus
+ * Linux 4) differs in ways the parsers accept too, each with a published output in fixtures/.
  */
 import { z } from "zod";
 import type { CommandResult, CommandRunner } from "../transport/runner.js";
@@ -59,8 +60,11 @@ const summaryPeerSchema = z.looseObject({
   hostname: z.string().optional(),
   remoteAs: asNumber,
   state: z.string().min(1),
+  // FRR 7.5 and earlier print no peerState.
   peerState: z.string().optional(),
   pfxRcd: z.number().int().nonnegative().optional(),
+  // FRR before 7.4 (#6143) printed this, and before 7.3 only this, where later ones print pfxRcd.
+  prefixReceivedCount: z.number().int().nonnegative().optional(),
   peerUptimeMsec: z.number().int().nonnegative(),
 });
 
@@ -73,10 +77,18 @@ const summarySchema = z.looseObject({
 // FRR 8.4 prints exactly `{}` when no neighbor is configured, and when there is no BGP instance.
 const noNeighborsSchema = z.strictObject({});
 
-/** Parses `show bgp ipv4 unicast summary json` (FRR 8.4). */
+/**
+ * FRR 7.x wraps the summary in its address family even when the command names one
+ * (fixtures/frr-7.5-bgp-summary-wrapped-idle-admin.json); FRR 8 prints it bare.
+ */
+const wrappedSummarySchema = z.looseObject({ ipv4Unicast: z.looseObject({}) });
+
+/** Parses `show bgp ipv4 unicast summary json` (FRR 8.4; FRR 7.x's wrapped form too). */
 export function parseBgpSummary(result: CommandResult): BgpSummary {
   requireSuccess(result);
-  const json = parseJson(result.stdout);
+  const printed = parseJson(result.stdout);
+  const wrapped = wrappedSummarySchema.safeParse(printed);
+  const json = wrapped.success && !("peers" in wrapped.data) ? wrapped.data.ipv4Unicast : printed;
   if (noNeighborsSchema.safeParse(json).success) return { routerId: undefined, localAs: undefined, peers: [] };
   const data = validateOutput(json, summarySchema);
   const peers = Object.entries(data.peers).map(([address, peer]): BgpPeerState => {
@@ -88,7 +100,7 @@ export function parseBgpSummary(result: CommandResult): BgpSummary {
       state: peer.state,
       established,
       adminShutdown: peer.peerState === "Admin" || peer.state.startsWith("Idle (Admin"),
-      prefixesReceived: established ? peer.pfxRcd : undefined,
+      prefixesReceived: established ? (peer.pfxRcd ?? peer.prefixReceivedCount) : undefined,
       uptimeMs: peer.peerUptimeMsec,
     };
   });
@@ -161,7 +173,7 @@ const warningSchema = z.looseObject({ warning: z.string() });
 /** FRR's peerId for a route that no neighbor sent. */
 const LOCAL_PEER_ID = "(unspec)";
 
-/** Parses `show bgp ipv4 unicast json` (FRR 8.4). */
+/** Parses `show bgp ipv4 unicast json` (FRR 8.4; FRR 7.5 prints the same shape: fixtures/frr-7.5-bgp-table-*). */
 export function parseBgpTable(result: CommandResult): BgpTable {
   requireSuccess(result);
   const json = parseJson(result.stdout);

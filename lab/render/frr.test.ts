@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { loadTopology } from "../topology/load.js";
 import { bgpPeers, findSwitch, type Switch } from "../topology/model.js";
 import { CONNECTED_ROUTE_MAP, FRR_DAEMONS, renderDaemonConfigs, renderFrrConfig } from "./frr.js";
@@ -143,6 +143,9 @@ function withConfigs(files: Record<string, string>, check: (path: (name: string)
 
 function run(argv: string[]): { status: number | null; output: string } {
   const result = spawnSync(argv[0] ?? "", argv.slice(1), { encoding: "utf8", timeout: 30_000 });
+  // An FRR daemon leaves /var/tmp/frr/<daemon>.<pid>/ behind (its crash-log directory); a later
+  // process with the same PID would then fail to create it.
+  if (result.pid) rmSync(`/var/tmp/frr/${basename(argv[0] ?? "")}.${result.pid}`, { recursive: true, force: true });
   return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
 }
 

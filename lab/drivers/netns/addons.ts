@@ -16,6 +16,8 @@ export interface DaemonSpec {
   /** The command; it must daemonize and write `pidFile`. Its first word is checked before any kill. */
   readonly argv: readonly string[];
   readonly pidFile: string;
+  /** What its command line starts with when it rewrites it (sshd: "sshd: "); default its first word. */
+  readonly command?: string;
 }
 
 export interface NetnsContext {
@@ -24,6 +26,8 @@ export interface NetnsContext {
   namespaceOf(node: string): string;
   /** The node's own directory under the lab's run directory, created on demand. */
   nodeDir(node: string): string;
+  /** A directory of the whole lab under the run directory (e.g. its SSH keys): recorded, created, removed with the lab. */
+  labDir(name: string): string;
   /** Records the namespaces (so teardown removes them even after a crash), then creates them. */
   addNamespaces(nodes: readonly string[]): Promise<void>;
   /** `ip -batch` lines, in the root namespace (creating things only inside lab namespaces) or in `namespaceOf(node)`. */
@@ -32,6 +36,12 @@ export interface NetnsContext {
   spawnDaemon(spec: DaemonSpec): Promise<LabProcess>;
   /** Runs commands in the node's namespace, locally (never through a transport). */
   localRunner(node: string): CommandRunner;
+  /** The namespaces and the live processes the lab has recorded. */
+  recorded(): { readonly namespaces: readonly string[]; readonly processes: readonly LabProcess[] };
+  /** Deletes namespaces (an addon's, made with addNamespaces) and removes them from the records. */
+  removeNamespaces(nodes: readonly string[]): Promise<void>;
+  /** Stops a recorded process by its PID (SIGTERM, then SIGKILL) and removes it from the records. */
+  stopProcess(process: LabProcess): Promise<void>;
 }
 
 export interface NetnsAddon {

@@ -15,13 +15,29 @@ import { findNode, findSwitch, nodeNames, type Switch, type Topology } from "../
 import { isAlive } from "../../lock.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
-import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, Progress, UpOptions, UpResult } from "../driver.js";
+import type {
+  KubernetesAccess,
+  LabDriver,
+  LabStatus,
+  NodeStatus,
+  Phase,
+  PodNetwork,
+  PodNetworkMode,
+  PreflightCheck,
+  Progress,
+  Support,
+  UpOptions,
+  UpResult,
+} from "../driver.js";
+import { birdControlSocket, NetnsPodNetworks } from "../../calico/netns.js";
 import { namespaceOf, planLab } from "./plan.js";
 import { commandLine, namespaceInode, pidsInNamespaces, stopProcesses } from "./processes.js";
 import type { NetnsAddon, NetnsContext } from "./addons.js";
 import { clearState, readState, RUN_DIR, writeState, type LabProcess, type LabState } from "./state.js";
 
 const FRR_DIR = "/usr/lib/frr";
+/** Where each FRR daemon makes `<daemon>.<pid>/` for its crash logs. */
+const FRR_TEMP_DIR = "/var/tmp/frr";
 const quiet: Progress = () => {};
 
 export class NetnsDriver implements LabDriver {
@@ -286,7 +302,12 @@ export class NetnsDriver implements LabDriver {
     if (present.length > 0) await ipBatch(present.map((ns) => `netns del ${ns}`), "delete the namespaces");
     phases.push({ name: "namespaces", ms: Math.round(performance.now() - started), detail: `${present.length} deleted` });
     for (const node of nodeNames(this.topology)) rmSync(this.nodeDir(node), { recursive: true, force: true });
-    for (const p of state.processes) rmSync(this.nodeDir(p.node), { recursive: true, force: true });
+    for (const p of state.processes) {
+      rmSync(this.nodeDir(p.node), { recursive: true, force: true });
+      // FRR daemons keep a per-process directory for crash logs outside the lab's run directory.
+      if ((p.command ?? "").startsWith(FRR_DIR)) rmSync(join(FRR_TEMP_DIR, `${p.daemon}.${p.pid}`), { recursive: true, force: true });
+    }
+    for (const name of state.directories ?? []) rmSync(join(RUN_DIR, name), { recursive: true, force: true });
     clearState();
     progress(`lab down: ${phases.map((p) => `${p.name} ${p.detail} (${p.ms} ms)`).join(", ")}`);
     return phases;
@@ -315,6 +336,26 @@ export class NetnsDriver implements LabDriver {
     return { driver: this.name, state: healthy ? "up" : "degraded", topology: state.topology, nodes };
   }
 
+  /** Calico on the lab's nodes: BIRD in each node's namespace, pods as namespaces (lab/calico/netns.ts). */
+  private readonly podNetworks = new NetnsPodNetworks(() => this.context());
+
+  podNetworkSupport(mode: PodNetworkMode): Promise<Support> {
+    return this.podNetworks.support(mode);
+  }
+
+  podNetwork(mode: PodNetworkMode, progress?: Progress): Promise<PodNetwork> {
+    return this.podNetworks.bringTo(mode, progress);
+  }
+
+  async kubernetes(): Promise<KubernetesAccess> {
+    return {
+      ok: false,
+      reason:
+        "the netns lab has no Kubernetes API: its nodes are network namespaces, not machines running a kubelet " +
+        "(run these scenarios with FABRICSPEC_DRIVER=vagrant, or against a real cluster with FABRICSPEC_DRIVER=inventory)",
+    };
+  }
+
   runner(node: string): CommandRunner {
     const local = this.localRunner(node);
     return this.transport ? this.transport(node, local) : local;
@@ -322,18 +363,39 @@ export class NetnsDriver implements LabDriver {
 
   /** Runs in the node's namespace from this machine (`ip netns exec`), whatever the transport. */
   localRunner(node: string): CommandRunner {
-    const target = findNode(this.topology, node);
-    if (!target) throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
-    return this.namespaceRunner(node, target.kind === "switch" ? this.nodeDir(node) : undefined);
+    const { vtySocketDir, birdSocket } = this.nodeSockets(node);
+    return this.namespaceRunner(node, vtySocketDir, birdSocket);
   }
 
-  /** `ip netns exec`; with a vty socket directory, vtysh reaches that switch's own FRR, as `sudo vtysh` does on a real one. */
-  private namespaceRunner(node: string, vtySocketDir: string | undefined): CommandRunner {
+  /**
+   * A command as it must run in this lab to act as on the node's own shell: `vtysh` pointed at the
+   * switch's own FRR, `birdc` at the node's own BIRD. Any transport (SSH too) runs this form.
+   */
+  nodeCommand(node: string, argv: readonly string[]): readonly string[] {
+    const { vtySocketDir, birdSocket } = this.nodeSockets(node);
+    return withSockets(argv, vtySocketDir, birdSocket);
+  }
+
+  private nodeSockets(node: string): { vtySocketDir: string | undefined; birdSocket: string | undefined } {
+    const target = findNode(this.topology, node);
+    if (!target) throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
+    return {
+      vtySocketDir: target.kind === "switch" ? this.nodeDir(node) : undefined,
+      birdSocket: target.kind === "host" ? birdControlSocket(this.nodeDir(node)) : undefined,
+    };
+  }
+
+  /**
+   * `ip netns exec`; with a vty socket directory, vtysh reaches that switch's own FRR, as `sudo vtysh`
+   * does on a real one; with a BIRD socket, birdc reaches that node's own BIRD, as calico-node's
+   * `birdcl -s /var/run/calico/bird.ctl` does.
+   */
+  private namespaceRunner(node: string, vtySocketDir: string | undefined, birdSocket?: string): CommandRunner {
     const ns = namespaceOf(node);
     return {
       node,
       run(argv: readonly string[], options?: RunOptions): Promise<CommandResult> {
-        const command = vtySocketDir && argv[0] === "vtysh" ? ["vtysh", "--vty_socket", vtySocketDir, ...argv.slice(1)] : argv;
+        const command = withSockets(argv, vtySocketDir, birdSocket);
         return runLocal(["ip", "netns", "exec", ns, ...command], options).then((r) => ({ ...r, command: argv }));
       },
     };
@@ -362,6 +424,12 @@ export class NetnsDriver implements LabDriver {
         mkdirSync(dir, { recursive: true });
         return dir;
       },
+      labDir: (name) => {
+        update((s) => ({ ...s, directories: [...new Set([...(s.directories ?? []), name])] }));
+        const dir = join(RUN_DIR, name);
+        mkdirSync(dir, { recursive: true });
+        return dir;
+      },
       addNamespaces: async (nodes) => {
         const names = nodes.map(namespaceOf);
         update((s) => ({ ...s, namespaces: [...new Set([...s.namespaces, ...names])] }));
@@ -372,21 +440,46 @@ export class NetnsDriver implements LabDriver {
         signal?.throwIfAborted();
         rmSync(spec.pidFile, { force: true });
         const result = await runLocal(["ip", "netns", "exec", namespaceOf(spec.node), ...spec.argv], { timeoutMs: 10_000 });
+        // Some daemons (sshd) write their PID file after the parent has exited: wait for it a little.
+        const deadline = performance.now() + 5_000;
+        while (result.exitCode === 0 && !existsSync(spec.pidFile) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         const pid = Number(readFileOr(spec.pidFile, "").trim());
         if (result.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
           throw new CommandError(`${spec.name} on ${spec.node} did not start: ${firstLine(result.stderr) || `exit ${result.exitCode}`}`);
         }
-        const started: LabProcess = { node: spec.node, daemon: spec.name, pid, command: spec.argv[0] ?? "" };
+        const started: LabProcess = { node: spec.node, daemon: spec.name, pid, command: spec.command ?? spec.argv[0] ?? "" };
         update((s) => ({ ...s, processes: [...s.processes, started] }));
         return started;
       },
-      localRunner: (node) => this.namespaceRunner(node, undefined),
+      localRunner: (node) => this.namespaceRunner(node, findSwitch(this.topology, node) ? this.nodeDir(node) : undefined),
+      recorded: () => {
+        const state = getState();
+        return { namespaces: state?.namespaces ?? [], processes: state?.processes.filter(isRecorded) ?? [] };
+      },
+      removeNamespaces: async (nodes) => {
+        const names = nodes.map(namespaceOf);
+        const present = names.filter((ns) => namespaceInode(ns) !== undefined);
+        if (present.length > 0) await ipBatch(present.map((ns) => `netns del ${ns}`), `delete namespaces ${present.join(", ")}`);
+        update((s) => ({ ...s, namespaces: s.namespaces.filter((ns) => !names.includes(ns)) }));
+      },
+      stopProcess: async (target) => {
+        // Signalled only while the PID still runs what was recorded (a PID can be reused).
+        if (isRecorded(target)) await stopProcesses([target.pid]);
+        update((s) => ({ ...s, processes: s.processes.filter((p) => p.pid !== target.pid) }));
+      },
     };
   }
 
   private nodeDir(node: string): string {
     return join(RUN_DIR, node);
   }
+}
+
+/** `vtysh` pointed at a switch's vty socket directory, `birdc` at a node's BIRD socket; anything else as it is. */
+function withSockets(argv: readonly string[], vtySocketDir: string | undefined, birdSocket: string | undefined): readonly string[] {
+  if (vtySocketDir && argv[0] === "vtysh") return ["vtysh", "--vty_socket", vtySocketDir, ...argv.slice(1)];
+  if (birdSocket && argv[0] === "birdc") return ["birdc", "-s", birdSocket, ...argv.slice(1)];
+  return argv;
 }
 
 /** True while the recorded PID still runs what the lab started there (a PID can be reused by another process). */

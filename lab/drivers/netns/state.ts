@@ -29,6 +29,8 @@ export interface LabState {
   /** The process that built it. */
   readonly ownerPid: number;
   readonly createdAt: string;
+  /** Lab-wide directories under the run directory that addons made (e.g. "ssh"); removed with the lab. */
+  readonly directories?: readonly string[];
 }
 
 const stateFile = () => join(RUN_DIR, "state.json");

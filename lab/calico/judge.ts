@@ -1,0 +1,160 @@
+/**
+ * What a fabric with Calico peering looks like, derived from the topology and Calico's resources,
+ * and judging observed state against it: each function returns findings, one sentence each, saying
+ * what was found and what was expected (empty when all is well).
+ */
+import { expectedRoutes } from "../fabric/expected.js";
+import { peerFindings, type ExpectedPeer, type ObservedPeer, type ObservedRoute } from "../fabric/judge.js";
+import type { BirdProtocol } from "../probes/bird.js";
+import { contains, parseCidr } from "../topology/ip.js";
+import { bgpPeers, findSwitch, type Host, type Node, type Topology } from "../topology/model.js";
+import { rackNodes } from "./fabric.js";
+import type { CalicoNodePlan, CalicoPlan } from "./resources.js";
+
+/** A pod block a node should route, over which next hops; `blackhole` for the node's own block. */
+export interface ExpectedPodRoute {
+  readonly prefix: string;
+  /** The Kubernetes node whose block it is. */
+  readonly owner: string;
+  readonly nextHops: ReadonlyArray<{ readonly address: string; readonly node: string }>;
+  readonly blackhole: boolean;
+}
+
+/** A node's leaf and its gateway; the model guarantees both for a host. */
+function leafOf(t: Topology, host: { leaf: string }) {
+  const leaf = findSwitch(t, host.leaf);
+  if (!leaf?.rack) throw new Error(`model invariant: ${host.leaf} is not a leaf with a rack`);
+  return { leaf, gateway: leaf.rack.gateway, subnet: leaf.rack.subnet };
+}
+
+/**
+ * The pod block routes of a switch or Kubernetes node in peering mode. A block lives behind its
+ * node's leaf, so the fabric routes it exactly as it routes that leaf's rack subnet; the leaf
+ * itself routes it to the node; a node routes its rack mates' blocks to them directly (the leaf
+ * reflects them), the others' to its leaf, and blackholes its own.
+ */
+export function expectedPodRoutes(t: Topology, plan: CalicoPlan, at: Node): ExpectedPodRoute[] {
+  return plan.nodes.map((owner) => {
+    const { leaf, subnet } = leafOf(t, owner);
+    const route = (nextHops: ExpectedPodRoute["nextHops"], blackhole = false) => ({ prefix: owner.block, owner: owner.node, nextHops, blackhole });
+    if (at.kind === "host") {
+      if (at.name === owner.node) return route([], true);
+      if (at.leaf === owner.leaf) return route([{ address: owner.address, node: owner.node }]);
+      return route([{ address: at.gateway, node: at.leaf }]);
+    }
+    if (at.name === leaf.name) return route([{ address: owner.address, node: owner.node }]);
+    return route(expectedRoutes(t, at).find((r) => r.prefix === subnet)?.nextHops ?? []);
+  });
+}
+
+/** Every expected pod block route must be in the kernel, over exactly its next hops. */
+export function podRouteFindings(t: Topology, plan: CalicoPlan, at: Node, routes: readonly (ObservedRoute & { type?: string })[], only?: (r: ExpectedPodRoute) => boolean): string[] {
+  const names = addressNames(t, plan);
+  const findings: string[] = [];
+  for (const want of expectedPodRoutes(t, plan, at).filter(only ?? (() => true))) {
+    const what = `${want.prefix} (${want.owner}'s pod block)`;
+    const found = routes.find((r) => r.dst === want.prefix);
+    if (want.blackhole) {
+      if (found?.type !== "blackhole") findings.push(`${at.name} has ${found ? `a ${found.type ?? "unicast"} route` : "no route"} for its own block ${want.prefix} (expected a blackhole, as Calico programs it)`);
+      continue;
+    }
+    const wantText = want.nextHops.map((h) => `${h.node} ${h.address}`).join(", ");
+    if (!found) {
+      findings.push(`${at.name} has no route to ${what} (expected via ${wantText})`);
+      continue;
+    }
+    const have = found.nexthops.map((h) => h.gateway ?? "(direct)").sort();
+    if (have.join(",") !== want.nextHops.map((h) => h.address).sort().join(",")) {
+      findings.push(`${at.name} routes ${what} via ${have.map((ip) => `${names.get(ip) ?? "?"} ${ip}`).join(", ")} (expected via ${wantText})`);
+    }
+  }
+  return findings;
+}
+
+/** No route inside a pod pool: the fabric with no pod network, or with an overlay. */
+export function noPodRouteFindings(node: string, routes: readonly ObservedRoute[], pools: readonly string[]): string[] {
+  const cidrs = pools.map(parseCidr).filter((c) => c !== undefined);
+  return routes
+    .filter((r) => cidrs.some((pool) => contains(pool, r.dst.split("/")[0] ?? "")))
+    .map((r) => `${node} routes the pod prefix ${r.dst} (expected no pod routes in the fabric)`);
+}
+
+/** A leaf's sessions in peering mode: every spine it is linked to, and every node of its rack. */
+export function expectedLeafPeers(t: Topology, leafName: string): ExpectedPeer[] {
+  const leaf = findSwitch(t, leafName);
+  if (!leaf) return [];
+  return [...bgpPeers(t, leaf), ...rackNodes(t, leaf).map((n) => ({ address: n.address, node: n.name, remoteAs: leaf.asn }))];
+}
+
+/** The leaf has exactly its spines and its rack's nodes, every session Established. */
+export function leafSessionFindings(t: Topology, leafName: string, observed: readonly ObservedPeer[]): string[] {
+  return peerFindings(leafName, expectedLeafPeers(t, leafName), observed, { exact: true });
+}
+
+/**
+ * A node in peering mode has exactly one BGP session, with its leaf's gateway, both sides in the
+ * leaf's AS, Established.
+ */
+export function nodeSessionFindings(t: Topology, host: Host, protocols: readonly BirdProtocol[]): string[] {
+  const { leaf, gateway } = leafOf(t, host);
+  const expected = `its leaf ${leaf.name} ${gateway} in AS ${leaf.asn}`;
+  const sessions = protocols.filter((p) => p.bgp);
+  const findings: string[] = [];
+  for (const extra of sessions.filter((p) => p.bgp?.neighborAddress !== gateway)) {
+    findings.push(`${host.name} has an unexpected BGP session ${extra.name} with ${extra.bgp?.neighborAddress ?? "?"} (AS ${extra.bgp?.neighborAs ?? "?"}, ${extra.bgp?.state ?? extra.state}; expected only one, with ${expected})`);
+  }
+  const own = sessions.filter((p) => p.bgp?.neighborAddress === gateway);
+  if (own.length === 0) findings.push(`${host.name} has no BGP session with ${expected} (BIRD's protocols: ${protocols.map((p) => p.name).join(", ") || "none"})`);
+  for (const session of own) {
+    const bgp = session.bgp;
+    if (!bgp) continue;
+    if (bgp.localAs !== leaf.asn) findings.push(`${host.name} speaks BGP to ${leaf.name} ${gateway} as AS ${bgp.localAs ?? "?"} (expected its leaf's AS ${leaf.asn}: one AS per rack)`);
+    if (bgp.neighborAs !== leaf.asn) findings.push(`${host.name} expects AS ${bgp.neighborAs ?? "?"} of ${leaf.name} ${gateway} (expected ${leaf.asn})`);
+    if (bgp.state !== "Established") {
+      const why = bgp.lastError ? `, last error "${bgp.lastError}"` : session.info && session.info !== bgp.state ? ` (${session.info})` : "";
+      findings.push(`${host.name}: the BGP session with ${leaf.name} ${gateway} is ${bgp.state}${why} (expected Established)`);
+    }
+  }
+  return findings;
+}
+
+/** Who owns each address the lab uses: interfaces, loopbacks, gateways, nodes and pods. */
+export function addressNames(t: Topology, plan: CalicoPlan | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const sw of t.switches) {
+    names.set(sw.loopback, sw.name);
+    if (sw.rack) names.set(sw.rack.gateway, sw.name);
+    for (const i of sw.interfaces) names.set(i.ip, sw.name);
+  }
+  for (const h of t.hosts) names.set(h.address, h.name);
+  for (const n of plan?.nodes ?? []) names.set(n.pod.address, n.pod.name);
+  return names;
+}
+
+/**
+ * A pod's path to a pod in another rack: its node, its leaf, the spines, the other leaf, the other
+ * node, the pod; judged by who answered at each hop.
+ */
+export function podPathFindings(
+  t: Topology,
+  plan: CalicoPlan,
+  from: CalicoNodePlan,
+  to: CalicoNodePlan,
+  hops: ReadonlyArray<string | undefined>,
+  reached: boolean,
+): string[] {
+  const names = addressNames(t, plan);
+  const name = (ip: string | undefined) => (ip === undefined ? "*" : `${ip} (${names.get(ip) ?? "?"})`);
+  const spineCount = Math.max(0, (expectedRoutes(t, leafOf(t, from).leaf).find((r) => r.prefix === leafOf(t, to).subnet)?.hops ?? 2) - 1);
+  const expected = [from.node, from.leaf, ...Array<string>(spineCount).fill("a spine"), to.leaf, to.node, to.pod.name];
+  const seen = hops.map((ip) => (ip === undefined ? undefined : names.get(ip)));
+  const isSpine = (n: string | undefined) => n !== undefined && findSwitch(t, n)?.role === "spine";
+  const fits =
+    reached &&
+    seen.length === expected.length &&
+    expected.every((want, i) => (want === "a spine" ? isSpine(seen[i]) : seen[i] === want));
+  if (fits) return [];
+  return [
+    `${from.pod.name}'s path to ${to.pod.address} (${to.pod.name}) is ${hops.map(name).join(" > ") || "empty"}${reached ? "" : ", not reaching it"} (expected ${expected.join(" > ")})`,
+  ];
+}

@@ -1,0 +1,230 @@
+/**
+ * A lab that already exists, reached over SSH as the inventory says: nothing is built and nothing
+ * is torn down. Bring-up is a preflight that reaches every node (all at once) and reports, one line
+ * per node, everything that would make its scenarios broken rather than judged: unreachable,
+ * refused login, host key mismatch, sudo wanting a password, vtysh or ping or traceroute missing,
+ * vtysh not reaching FRR. It throws before any scenario runs when anything is wrong.
+ */
+import { LabError, PreflightError, UnknownNodeError, UsageError } from "../../errors.js";
+import { budgets } from "../../expect/budgets.js";
+import { eventually } from "../../expect/eventually.js";
+import { findNode, findSwitch, nodeNames, type Topology } from "../../topology/model.js";
+import { formatCommand, type CommandResult, type CommandRunner, type RunOptions } from "../../transport/runner.js";
+import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import { describeEndpoint, expandTokens, SshError, SshPool, type SshFailure } from "../../transport/ssh.js";
+import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, UpOptions, UpResult } from "../driver.js";
+import type { Inventory, InventoryNode } from "./inventory.js";
+
+/** What the driver needs of a node's connection (an SshConnection; a fake in unit tests). */
+export interface NodeConnection {
+  connect(): Promise<void>;
+  run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
+}
+
+export interface ConnectionPool {
+  connection(endpoint: SshEndpoint): NodeConnection;
+  close(): Promise<void>;
+}
+
+/** What to do about each way a connection fails. */
+const FIX: Record<SshFailure, string> = {
+  unreachable: "check host, port and proxyCommand/jump in the inventory, and that the node and its sshd are up",
+  timeout: "check that the node is up and that nothing on the way drops SSH (firewall, wrong jump host)",
+  auth: "authorize the inventory's key for its user on the node (ssh-copy-id -i KEY.pub USER@HOST), or fix user/identityFile",
+  "host-key": "if the node was reinstalled, check its new fingerprint out of band and replace its line in known_hosts (ssh-keygen -R HOST -f FILE)",
+  proxy: "run the proxy command by hand: it must connect its stdin/stdout to the node's sshd",
+  dropped: "check the node's sshd and the network to it",
+  config: "fix the inventory (key path, agent, password variable)",
+};
+
+const CHECK_TIMEOUT_MS = 20_000;
+/** FRR's daemons, by the names its PID files and systemd's ExecStart know. */
+const FRR_DAEMON_NAME = /^[a-z0-9]+d$/;
+
+export class InventoryDriver implements LabDriver {
+  readonly name = "inventory";
+
+  constructor(
+    readonly topology: Topology,
+    readonly inventory: Inventory,
+    private readonly pool: ConnectionPool = new SshPool(),
+  ) {}
+
+  private entry(node: string): InventoryNode {
+    const entry = this.inventory.nodes.get(node);
+    if (!entry) throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
+    return entry;
+  }
+
+  private connection(node: string): NodeConnection {
+    return this.pool.connection(this.entry(node).endpoint);
+  }
+
+  /** One check per node, all nodes at once; each lists every problem of its node. */
+  async preflight(): Promise<PreflightCheck[]> {
+    return Promise.all(nodeNames(this.topology).map((node) => this.checkNode(node)));
+  }
+
+  private async checkNode(node: string): Promise<PreflightCheck> {
+    const entry = this.entry(node);
+    const endpoint = entry.endpoint;
+    const where = describeEndpoint(endpoint);
+    const connection = this.connection(node);
+    try {
+      await connection.connect();
+    } catch (error) {
+      if (error instanceof SshError) return { name: node, ok: false, detail: error.detail, fix: FIX[error.failure] };
+      return { name: node, ok: false, detail: error instanceof Error ? error.message : String(error), fix: FIX.unreachable };
+    }
+    const problems: string[] = [];
+    const fixes: string[] = [];
+    try {
+      if (endpoint.sudo) {
+        const sudo = await connection.run(["true"], { timeoutMs: CHECK_TIMEOUT_MS });
+        if (sudo.exitCode !== 0) {
+          const said = firstLine(sudo.stderr) ?? `exit ${sudo.exitCode}`;
+          problems.push(`sudo -n fails: ${said}`);
+          fixes.push(/password/i.test(said) ? `let ${endpoint.user} run commands without a password (a sudoers NOPASSWD rule)` : "check sudo on the node");
+          return { name: node, ok: false, detail: problems.join("; "), fix: fixes.join("; ") };
+        }
+      }
+      const isSwitch = findSwitch(this.topology, node) !== undefined;
+      const vtysh = entry.vtysh.map((arg) => expandTokens(arg, endpoint));
+      const tools = isSwitch ? [vtysh[0] ?? "vtysh", "ip", "ping", "traceroute"] : ["ping", "traceroute"];
+      const script = `for c in ${tools.map((t) => formatCommand([t])).join(" ")}; do command -v "$c" >/dev/null 2>&1 || echo "missing:$c"; done`;
+      const found = await connection.run(["sh", "-c", script], { timeoutMs: CHECK_TIMEOUT_MS });
+      const missing = [...found.stdout.matchAll(/^missing:(.+)$/gm)].map((m) => m[1] ?? "");
+      if (found.exitCode !== 0) problems.push(`cannot run sh on it (exit ${found.exitCode}): ${firstLine(found.stderr) ?? ""}`);
+      if (missing.length > 0) {
+        problems.push(`missing ${missing.join(", ")}`);
+        fixes.push(`install ${missing.join(", ")} (Debian: apt-get install -y ${missing.map((t) => PACKAGE[t] ?? t).join(" ")}; Cumulus Linux ships them)`);
+      }
+      if (isSwitch && !missing.includes(vtysh[0] ?? "vtysh")) {
+        const version = await connection.run([...vtysh, "-c", "show version"], { timeoutMs: CHECK_TIMEOUT_MS });
+        if (version.exitCode !== 0) {
+          problems.push(`vtysh does not reach FRR: ${firstLine(version.stderr) ?? firstLine(version.stdout) ?? `exit ${version.exitCode}`}`);
+          fixes.push(endpoint.sudo ? "is FRR running? (systemctl status frr)" : "is FRR running? vtysh needs root or the frrvty group: set sudo: true");
+        }
+      }
+    } catch (error) {
+      problems.push(error instanceof SshError ? error.detail : error instanceof Error ? error.message : String(error));
+      fixes.push(FIX.dropped);
+    }
+    if (problems.length === 0) return { name: node, ok: true, detail: `reachable as ${where}` };
+    return { name: node, ok: false, detail: problems.join("; "), fix: fixes.join("; ") };
+  }
+
+  /** Builds nothing: checks every node, and throws one line per node that is not ready. */
+  async up(options: UpOptions = {}): Promise<UpResult> {
+    const progress = options.progress ?? (() => {});
+    options.signal?.throwIfAborted();
+    const started = performance.now();
+    const checks = await this.preflight();
+    const ms = Math.round(performance.now() - started);
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length > 0) {
+      throw new PreflightError(
+        `the lab of inventory ${this.inventory.source} is not ready (${failed.length} of ${checks.length} nodes):\n${failed.map((c) => `  ${c.name}: ${c.detail}${c.fix ? `; fix: ${c.fix}` : ""}`).join("\n")}`,
+      );
+    }
+    progress(`inventory ${this.inventory.source}: all ${checks.length} nodes reachable over SSH, with what the probes need (${ms} ms)`);
+    return { reused: true, phases: [{ name: "preflight", ms, detail: `${checks.length} nodes over SSH` }] };
+  }
+
+  /** Tears nothing down (the lab is not ours); closes the connections. */
+  async down(): Promise<Phase[]> {
+    await this.pool.close();
+    return [];
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  async status(): Promise<LabStatus> {
+    const nodes = await Promise.all(
+      nodeNames(this.topology).map(async (name): Promise<NodeStatus> => {
+        const kind = findNode(this.topology, name)?.kind ?? "host";
+        try {
+          await this.connection(name).connect();
+          return { name, kind, up: true, detail: `reachable as ${describeEndpoint(this.entry(name).endpoint)}` };
+        } catch (error) {
+          return { name, kind, up: false, detail: error instanceof SshError ? error.detail : String(error) };
+        }
+      }),
+    );
+    const up = nodes.filter((n) => n.up).length;
+    return { driver: this.name, state: up === nodes.length ? "up" : up === 0 ? "down" : "degraded", topology: this.topology.name, nodes };
+  }
+
+  /**
+   * Stops a daemon as the inventory's `frr.control` says. pidfile: SIGKILL by the PID in the
+   * daemon's own PID file (a crash). systemd: stops the FRR service, because watchfrr restarts a
+   * single daemon that dies, by design; for the fabric the switch stops routing either way.
+   */
+  async stopDaemon(node: string, daemon: string): Promise<void> {
+    const { entry, runner } = this.daemonTarget(node, daemon);
+    const frr = entry.frr;
+    if (frr.control === "systemd") {
+      await this.must(runner, ["systemctl", "stop", frr.service], `stop ${frr.service} (to stop ${daemon})`);
+      return;
+    }
+    const pidFile = `${expandTokens(frr.pidDir, entry.endpoint)}/${daemon}.pid`;
+    const pid = (await this.must(runner, ["cat", pidFile], `read ${pidFile}`)).stdout.trim();
+    if (!/^\d+$/.test(pid)) throw new LabError(`${node}: ${pidFile} holds no PID ("${pid.slice(0, 20)}")`);
+    await this.must(runner, ["kill", "-KILL", pid], `kill ${daemon} (pid ${pid})`);
+    await eventually(async () => {
+      if ((await runner.run(["kill", "-0", pid], { timeoutMs: CHECK_TIMEOUT_MS })).exitCode === 0) throw new LabError(`${node}: ${daemon} (pid ${pid}) did not stop`);
+    }, budgets(this.topology.bgp).daemonStart);
+  }
+
+  async startDaemon(node: string, daemon: string): Promise<void> {
+    const { entry, runner } = this.daemonTarget(node, daemon);
+    const frr = entry.frr;
+    if (frr.control === "systemd") {
+      await this.must(runner, ["systemctl", "start", frr.service], `start ${frr.service}`);
+      return;
+    }
+    if (!frr.start) throw new UsageError(`${node}: the inventory gives no frr.start command, so ${daemon} cannot be started again`, { hint: "set frr.start (with %d for the daemon) or use control: systemd" });
+    await this.must(runner, frr.start.map((arg) => expandTokens(arg.replaceAll("%d", daemon), entry.endpoint)), `start ${daemon}`);
+  }
+
+  private daemonTarget(node: string, daemon: string): { entry: InventoryNode; runner: CommandRunner } {
+    if (!findSwitch(this.topology, node)) throw new UnknownNodeError(`unknown switch "${node}". Switches: ${this.topology.switches.map((s) => s.name).join(", ")}`);
+    if (!FRR_DAEMON_NAME.test(daemon)) throw new UsageError(`"${daemon}" is not an FRR daemon name (zebra, bgpd, staticd, ...)`);
+    return { entry: this.entry(node), runner: this.runner(node) };
+  }
+
+  private async must(runner: CommandRunner, argv: readonly string[], what: string): Promise<CommandResult> {
+    const result = await runner.run(argv, { timeoutMs: 60_000 });
+    if (result.exitCode !== 0) {
+      throw new LabError(`${runner.node}: could not ${what}: \`${formatCommand(argv)}\` exit ${result.exitCode}: ${firstLine(result.stderr) ?? firstLine(result.stdout) ?? ""}`);
+    }
+    return result;
+  }
+
+  /** The node's runner; on a switch `vtysh` becomes the inventory's vtysh command (e.g. with --vty_socket). */
+  runner(node: string): CommandRunner {
+    const entry = this.entry(node);
+    const connection = this.pool.connection(entry.endpoint);
+    const vtysh = findSwitch(this.topology, node) ? entry.vtysh.map((arg) => expandTokens(arg, entry.endpoint)) : undefined;
+    const rewrites = vtysh !== undefined && !(vtysh.length === 1 && vtysh[0] === "vtysh");
+    return {
+      node,
+      async run(argv, options) {
+        if (!rewrites || argv[0] !== "vtysh" || !vtysh) return connection.run(argv, options);
+        const result = await connection.run([...vtysh, ...argv.slice(1)], options);
+        return { ...result, command: argv };
+      },
+    };
+  }
+}
+
+const PACKAGE: Record<string, string> = { vtysh: "frr", ip: "iproute2", ping: "iputils-ping", traceroute: "traceroute" };
+
+function firstLine(text: string): string | undefined {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "");
+}

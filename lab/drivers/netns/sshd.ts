@@ -1,0 +1,191 @@
+/**
+ * The embedded lab over SSH (FABRICSPEC_TRANSPORT=ssh): an OpenSSH server in every node's
+ * namespace, listening on that namespace's 127.0.0.1 only, and runners that reach it with the SSH
+ * transport through a proxy command that enters the namespace (`ip netns exec fs-NODE nc 127.0.0.1
+ * 22`): the same mechanism as a real lab's ProxyCommand or jump host, and no packet from the root
+ * namespace to any lab address.
+ *
+ * Per lab, in `/run/fabricspec/ssh/`: one client key pair (`id_ed25519`) and a `known_hosts`
+ * naming each node by its name (the proxy decides where a name leads). Per node, in
+ * `/run/fabricspec/NODE/ssh/`: its host key, its sshd_config, its PID file and log. Everything is
+ * recorded with the lab and removed by `lab down`. Host keys are verified: the transport trusts the
+ * lab's known_hosts and nothing else.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LabError } from "../../errors.js";
+import { nodeNames, type Topology } from "../../topology/model.js";
+import { runLocal } from "../../transport/local.js";
+import type { CommandRunner } from "../../transport/runner.js";
+import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import { SshPool, type SshOptions } from "../../transport/ssh.js";
+import type { Progress } from "../driver.js";
+import type { DaemonSpec, NetnsAddon, NetnsContext } from "./addons.js";
+import { NetnsDriver } from "./netns-driver.js";
+import { namespaceOf } from "./plan.js";
+import { RUN_DIR } from "./state.js";
+
+const SSHD = "/usr/sbin/sshd";
+const SSH_KEYGEN = "/usr/bin/ssh-keygen";
+const NC = "/usr/bin/nc";
+/** OpenSSH's privilege separation directory: sshd refuses to start without it. */
+const PRIVSEP_DIR = "/run/sshd";
+
+/** The lab-wide SSH material, under the run directory (what lab/inventory.example.yaml points at). */
+export const LAB_SSH_DIR = join(RUN_DIR, "ssh");
+export const LAB_IDENTITY_FILE = join(LAB_SSH_DIR, "id_ed25519");
+export const LAB_KNOWN_HOSTS = join(LAB_SSH_DIR, "known_hosts");
+
+/**
+ * Everything is on this machine: a node that does not answer in 10 s is not going to; and a
+ * keepalive every second notices a dropped connection within a second (nc, the proxy, keeps
+ * running after the server's end until a write fails).
+ */
+export const LAB_SSH_OPTIONS: SshOptions = { connectTimeoutMs: 10_000, keepaliveIntervalMs: 1000 };
+
+/** A node's own sshd files. */
+export function sshdFiles(node: string): { dir: string; hostKey: string; config: string; pidFile: string; log: string } {
+  const dir = join(RUN_DIR, node, "ssh");
+  return { dir, hostKey: join(dir, "ssh_host_ed25519_key"), config: join(dir, "sshd_config"), pidFile: join(dir, "sshd.pid"), log: join(dir, "sshd.log") };
+}
+
+/** How the transport reaches a node of the embedded lab: its sshd, through its namespace. */
+export function labEndpoint(node: string): SshEndpoint {
+  return {
+    node,
+    host: node,
+    port: 22,
+    user: "root",
+    identityFile: LAB_IDENTITY_FILE,
+    knownHostsFile: LAB_KNOWN_HOSTS,
+    proxyCommand: ["ip", "netns", "exec", namespaceOf(node), "nc", "127.0.0.1", "%p"],
+  };
+}
+
+/** How a node's sshd is started and recorded (it names itself "sshd: /usr/sbin/sshd -f ... [listener]"). */
+export function sshdSpec(node: string): DaemonSpec {
+  const files = sshdFiles(node);
+  return { node, name: "sshd", argv: [SSHD, "-f", files.config, "-E", files.log], pidFile: files.pidFile, command: `sshd: ${SSHD} ` };
+}
+
+/** sshd_config of one node: loopback only, key login only, the lab's key only. */
+export function renderSshdConfig(node: string, authorizedKeys: string): string {
+  const files = sshdFiles(node);
+  return [
+    `# fabricspec: sshd of ${node}, in namespace ${namespaceOf(node)}; reached through \`ip netns exec ${namespaceOf(node)} nc 127.0.0.1 22\``,
+    "ListenAddress 127.0.0.1",
+    "Port 22",
+    `HostKey ${files.hostKey}`,
+    `PidFile ${files.pidFile}`,
+    `AuthorizedKeysFile ${authorizedKeys}`,
+    "PermitRootLogin prohibit-password",
+    "PubkeyAuthentication yes",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "UsePAM no",
+    // The run directory is root's and not writable by others: the checks hold.
+    "StrictModes yes",
+    // The transport opens at most 8 sessions at once per connection (lab/transport/ssh.ts).
+    "MaxSessions 10",
+    // VERBOSE logs one "Starting session" line per command: evidence that commands went over SSH.
+    "LogLevel VERBOSE",
+    "PrintMotd no",
+    "X11Forwarding no",
+    "",
+  ].join("\n");
+}
+
+/** The addon: one sshd per node, started once the fabric has converged. */
+export function sshdAddon(): NetnsAddon {
+  return {
+    name: "sshd",
+    async up(context: NetnsContext, progress: Progress): Promise<void> {
+      const missing = [
+        [SSHD, "openssh-server"],
+        [SSH_KEYGEN, "openssh-client"],
+        [NC, "netcat-openbsd"],
+      ].filter(([path]) => !existsSync(path ?? ""));
+      if (missing.length > 0) {
+        throw new LabError(`FABRICSPEC_TRANSPORT=ssh needs ${missing.map(([path]) => path).join(", ")}`, {
+          hint: `apt-get install -y ${missing.map(([, pkg]) => pkg).join(" ")}`,
+        });
+      }
+      const labDir = context.labDir("ssh");
+      await keygen(LAB_IDENTITY_FILE, "fabricspec lab client");
+      const authorizedKeys = `${LAB_IDENTITY_FILE}.pub`;
+      if (!existsSync(PRIVSEP_DIR)) mkdirSync(PRIVSEP_DIR, { mode: 0o755 });
+      const nodes = nodeNames(context.topology);
+      const hostKeys = await Promise.all(
+        nodes.map(async (node) => {
+          const files = sshdFiles(node);
+          context.nodeDir(node);
+          mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+          await keygen(files.hostKey, `${node} host key`);
+          writeFileSync(files.config, renderSshdConfig(node, authorizedKeys));
+          await context.spawnDaemon(sshdSpec(node));
+          return `${node} ${readFileSync(`${files.hostKey}.pub`, "utf8").trim().split(/\s+/).slice(0, 2).join(" ")}`;
+        }),
+      );
+      writeFileSync(LAB_KNOWN_HOSTS, `${hostKeys.join("\n")}\n`);
+      progress(`sshd on ${nodes.length} nodes (127.0.0.1:22 in each namespace); key and known_hosts in ${labDir}`);
+    },
+  };
+}
+
+async function keygen(file: string, comment: string): Promise<void> {
+  const result = await runLocal([SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], { input: "y\n", timeoutMs: 10_000 });
+  if (result.exitCode !== 0) throw new LabError(`ssh-keygen could not make ${file}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+}
+
+/** How many commands each node's sshd ran ("Starting session" lines in its log). */
+export function sshSessionCounts(topology: Topology): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const node of nodeNames(topology)) {
+    const log = sshdFiles(node).log;
+    counts[node] = existsSync(log) ? (readFileSync(log, "utf8").match(/Starting session: command/g) ?? []).length : 0;
+  }
+  return counts;
+}
+
+/**
+ * The embedded lab with every runner going over SSH. Commands are rewritten exactly as the local
+ * runner rewrites them (NetnsDriver.nodeCommand): `vtysh` on a switch becomes `vtysh --vty_socket
+ * /run/fabricspec/SWITCH`, `birdc` on a node gets its BIRD socket, because the daemons of every
+ * node share one file system and their socket paths are what tell them apart. The rewrite is this
+ * transport hook's, explicit, not hidden in sshd.
+ */
+export class NetnsSshDriver extends NetnsDriver {
+  constructor(
+    topology: Topology,
+    private readonly pool: SshPool = new SshPool(LAB_SSH_OPTIONS),
+  ) {
+    // `this` is usable once runners are asked for (after construction): the hook runs then.
+    super(topology, [sshdAddon()], (node) => sshRunner(pool, node, (argv) => this.nodeCommand(node, argv)));
+  }
+
+  /** Closes the SSH connections (the lab stays as it is). Idempotent. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /** Sessions and connections per node, as the transport counted them. */
+  sshStats(): ReturnType<SshPool["stats"]> {
+    return this.pool.stats();
+  }
+}
+
+function sshRunner(pool: SshPool, node: string, nodeCommand: (argv: readonly string[]) => readonly string[]): CommandRunner {
+  const ssh = pool.runner(labEndpoint(node));
+  return {
+    node,
+    async run(argv, options) {
+      if (!existsSync(LAB_KNOWN_HOSTS)) {
+        throw new LabError(`${node}: the lab runs no SSH servers (no ${LAB_KNOWN_HOSTS}): it was brought up without FABRICSPEC_TRANSPORT=ssh`, {
+          hint: "npx fabricspec lab down, then run again with FABRICSPEC_TRANSPORT=ssh",
+        });
+      }
+      const result = await ssh.run(nodeCommand(argv), options);
+      return { ...result, command: argv };
+    },
+  };
+}

@@ -1,0 +1,294 @@
+/**
+ * The blog's lab on VirtualBox or libvirt through Vagrant: lab/vagrant/Vagrantfile builds the
+ * machines from the topology; this driver checks the prerequisites (with fix-its), runs
+ * `vagrant up` showing each machine's phase, reaches every machine over SSH with the endpoints
+ * `vagrant ssh-config` gives, pushes the rendered FRR configuration to the switches, waits for the
+ * fabric, and builds the Kubernetes cluster with kubeadm: init on the control plane with its fabric
+ * address, the join command taken from the control plane (`kubeadm token create
+ * --print-join-command`), every worker joined, the kubeconfig fetched. kubectl runs on the control
+ * plane: the API listens on the fabric, which the machine running Vagrant cannot route to.
+ * The SSH transport is injected (`(endpoint) => CommandRunner`), so is the vagrant binary.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { CommandError, LabError, UnknownNodeError, UsageError } from "../../errors.js";
+import { budgets } from "../../expect/budgets.js";
+import { waitForFabric } from "../../fabric/converge.js";
+import { renderFrrConfig } from "../../render/frr.js";
+import { findNode, nodeNames, type Topology } from "../../topology/model.js";
+import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
+import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import type { KubernetesAccess, LabDriver, LabStatus, Phase, PreflightCheck, Progress, UpOptions, UpResult } from "../driver.js";
+import { parseBoxList, parseMachineReadable, parsePlugins, parseSshConfig, parseStatus, upProgress, vagrantError, type VagrantRecord } from "./machine-readable.js";
+
+export const VAGRANT_DIR = fileURLToPath(new URL("../../vagrant/", import.meta.url));
+/** Where the driver keeps what it fetched (kubeconfig), next to Vagrant's own state. */
+const STATE_DIR = join(VAGRANT_DIR, ".vagrant", "fabricspec");
+const KUBECONFIG_ON_CONTROL_PLANE = "/etc/kubernetes/admin.conf";
+/** Calico's pod network CIDR (lab/render/calico.ts POD_POOL), given to kubeadm init. */
+const POD_NETWORK_CIDR = "192.168.0.0/16";
+
+export interface VagrantDriverOptions {
+  /** The SSH transport: a CommandRunner for an endpoint (lab/transport/ssh.ts). */
+  readonly ssh: (endpoint: SshEndpoint) => CommandRunner;
+  /** virtualbox (the blog's, and the default) or libvirt. */
+  readonly provider?: string;
+  /** The vagrant binary (a test gives a recorded fake). */
+  readonly vagrant?: string;
+  /** The boxes the Vagrantfile will ask for (lab/vagrant/settings.yaml). */
+  readonly boxes?: readonly string[];
+  /** Where the fetched kubeconfig goes; default lab/vagrant/.vagrant/fabricspec. */
+  readonly stateDir?: string;
+  /** Waits for the fabric to converge; default: the same wait as every lab (a test replaces it). */
+  readonly waitForFabric?: (runnerOf: (node: string) => CommandRunner, signal?: AbortSignal) => Promise<unknown>;
+}
+
+const quiet: Progress = () => {};
+
+export class VagrantDriver implements LabDriver {
+  readonly name = "vagrant";
+  private readonly provider: string;
+  private endpoints: Map<string, SshEndpoint> | undefined;
+  private readonly runners = new Map<string, CommandRunner>();
+
+  constructor(
+    readonly topology: Topology,
+    private readonly options: VagrantDriverOptions,
+  ) {
+    this.provider = options.provider ?? process.env.VAGRANT_DEFAULT_PROVIDER ?? "virtualbox";
+  }
+
+  /** Runs vagrant in lab/vagrant with this topology; each machine-readable line as it comes. */
+  async vagrant(args: readonly string[], onRecord?: (r: VagrantRecord) => void, timeoutMs = 60 * 60_000): Promise<{ result: CommandResult; records: VagrantRecord[] }> {
+    const started = performance.now();
+    const child = execa(this.options.vagrant ?? "vagrant", [...args], {
+      cwd: VAGRANT_DIR,
+      env: { FABRICSPEC_TOPOLOGY: resolve(this.topology.source), VAGRANT_DEFAULT_PROVIDER: this.provider },
+      reject: false,
+      timeout: timeoutMs,
+      stdin: "ignore",
+    });
+    let pending = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const record of parseMachineReadable(lines.join("\n"))) onRecord?.(record);
+    });
+    const done = await child;
+    const stdout = String(done.stdout ?? "");
+    const result: CommandResult = {
+      command: ["vagrant", ...args],
+      exitCode: done.code === "ENOENT" ? 127 : done.timedOut ? 124 : (done.exitCode ?? 1),
+      stdout,
+      stderr: done.code === "ENOENT" ? "vagrant: command not found" : String(done.stderr ?? ""),
+      durationMs: Math.round(performance.now() - started),
+    };
+    if (pending !== "") for (const record of parseMachineReadable(pending)) onRecord?.(record);
+    return { result, records: parseMachineReadable(stdout) };
+  }
+
+  async preflight(): Promise<PreflightCheck[]> {
+    const version = await this.vagrant(["--version"]);
+    const present = version.result.exitCode === 0;
+    const checks: PreflightCheck[] = [
+      {
+        name: "vagrant",
+        ok: present,
+        detail: present ? version.result.stdout.trim() : "vagrant is not installed",
+        fix: "apt-get install -y vagrant (Debian), or install it from HashiCorp's packages",
+      },
+    ];
+    if (!present) return checks;
+    if (this.provider === "libvirt") {
+      const plugins = parsePlugins((await this.vagrant(["plugin", "list", "--machine-readable"])).records);
+      const ok = plugins.includes("vagrant-libvirt");
+      checks.push({ name: "provider libvirt", ok, detail: ok ? "vagrant-libvirt plugin installed" : `plugins: ${plugins.join(", ") || "none"}`, fix: "apt-get install -y vagrant-libvirt libvirt-daemon-system" });
+    } else {
+      const vbox = await this.vagrant(["status", "--machine-readable"]);
+      const error = vagrantError(vbox.records);
+      const ok = !error;
+      checks.push({
+        name: `provider ${this.provider}`,
+        ok,
+        detail: ok ? `${this.provider} is usable` : `${error.kind}: ${error.message.split("\n")[0] ?? ""}`,
+        fix: this.provider === "virtualbox" ? "install VirtualBox (VBoxManage on PATH), or set VAGRANT_DEFAULT_PROVIDER=libvirt" : `install the ${this.provider} provider`,
+      });
+    }
+    const boxes = parseBoxList((await this.vagrant(["box", "list", "--machine-readable"])).records);
+    for (const box of this.options.boxes ?? []) {
+      const found = boxes.find((b) => b.name === box && (b.provider === undefined || b.provider === this.provider));
+      checks.push({
+        name: `box ${box}`,
+        ok: found !== undefined,
+        detail: found ? `${box} ${found.version ?? ""} (${found.provider ?? "?"})` : `not added for ${this.provider}`,
+        fix: box.startsWith("CumulusCommunity/")
+          ? `vagrant box add ${box} --provider ${this.provider} (Cumulus VX community boxes are end-of-life: if it is gone, use FABRICSPEC_SWITCH_IMAGE=frr)`
+          : `vagrant box add ${box} --provider ${this.provider}`,
+      });
+    }
+    return checks;
+  }
+
+  async up(options: UpOptions = {}): Promise<UpResult> {
+    const progress = options.progress ?? quiet;
+    const phases: Phase[] = [];
+    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      options.signal?.throwIfAborted();
+      const started = performance.now();
+      const value = await work();
+      const ms = Math.round(performance.now() - started);
+      phases.push({ name, ms });
+      progress(`${name} (${ms} ms)`);
+      return value;
+    };
+    await timed("preflight", async () => {
+      const failed = (await this.preflight()).filter((c) => !c.ok);
+      if (failed.length > 0) throw new LabError(`the vagrant lab cannot start:\n${failed.map((c) => `  ${c.name}: ${c.detail}; fix: ${c.fix}`).join("\n")}`);
+    });
+    await timed("machines", async () => {
+      const up = await this.vagrant(["up", "--machine-readable", "--provider", this.provider], (r) => {
+        const said = upProgress(r);
+        if (said) progress(said);
+      });
+      const error = vagrantError(up.records);
+      if (up.result.exitCode !== 0) throw new CommandError(`vagrant up failed: ${error ? `${error.kind}: ${error.message}` : up.result.stderr.trim() || `exit ${up.result.exitCode}`}`);
+    });
+    await timed("ssh endpoints", () => this.loadEndpoints());
+    await timed("switch configuration", () => this.configureSwitches());
+    await timed("convergence", async () => {
+      const wait = this.options.waitForFabric ?? ((runnerOf, signal) => waitForFabric(this.topology, runnerOf, budgets(this.topology.bgp).convergence, signal));
+      await wait((n) => this.runner(n), options.signal);
+    });
+    await timed("kubernetes", () => this.buildCluster(progress));
+    return { reused: false, phases };
+  }
+
+  /** The SSH endpoint of every machine, from `vagrant ssh-config`. */
+  private async loadEndpoints(): Promise<void> {
+    const { result } = await this.vagrant(["ssh-config", ...nodeNames(this.topology)]);
+    if (result.exitCode !== 0) throw new CommandError(`vagrant ssh-config failed: ${result.stderr.trim() || result.stdout.trim()}`);
+    this.endpoints = new Map(parseSshConfig(result.stdout).map((e) => [e.node, e]));
+    const missing = nodeNames(this.topology).filter((n) => !this.endpoints?.has(n));
+    if (missing.length > 0) throw new LabError(`vagrant ssh-config gave no endpoint for ${missing.join(", ")}`);
+  }
+
+  /** The same FRR configuration as every lab, written to /etc/frr/frr.conf and reloaded. */
+  private async configureSwitches(): Promise<void> {
+    await Promise.all(
+      this.topology.switches.map(async (sw) => {
+        const runner = this.runner(sw.name);
+        await must(runner, ["tee", "/etc/frr/frr.conf"], renderFrrConfig(this.topology, sw));
+        await must(runner, ["systemctl", "restart", "frr"]);
+      }),
+    );
+  }
+
+  /** kubeadm init on the control plane, the join command from it, every worker joined, the kubeconfig fetched. */
+  private async buildCluster(progress: Progress): Promise<void> {
+    const control = this.topology.hosts.find((h) => h.role === "control-plane");
+    if (!control) throw new UsageError(`topology "${this.topology.name}" has no control-plane host`);
+    const cp = this.runner(control.name);
+    const initialized = await cp.run(["test", "-f", KUBECONFIG_ON_CONTROL_PLANE]);
+    if (initialized.exitCode !== 0) {
+      progress(`kubeadm init on ${control.name} (${control.address})`);
+      await must(cp, ["kubeadm", "init", "--apiserver-advertise-address", control.address, "--pod-network-cidr", POD_NETWORK_CIDR, "--node-name", control.name], undefined, 20 * 60_000);
+    }
+    const printed = await must(cp, ["kubeadm", "token", "create", "--print-join-command"]);
+    const joinArgv = printed.stdout.trim().split(/\s+/);
+    if (joinArgv[0] !== "kubeadm" || joinArgv[1] !== "join") throw new CommandError(`kubeadm printed no join command: ${printed.stdout.trim()}`);
+    await Promise.all(
+      this.topology.hosts
+        .filter((h) => h !== control)
+        .map(async (h) => {
+          const runner = this.runner(h.name);
+          if ((await runner.run(["test", "-f", "/etc/kubernetes/kubelet.conf"])).exitCode === 0) return;
+          progress(`kubeadm join on ${h.name} (${h.address})`);
+          await must(runner, [...joinArgv, "--node-name", h.name], undefined, 20 * 60_000);
+        }),
+    );
+    const kubeconfig = await must(cp, ["cat", KUBECONFIG_ON_CONTROL_PLANE]);
+    const dir = this.options.stateDir ?? STATE_DIR;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "admin.conf"), kubeconfig.stdout, { mode: 0o600 });
+    progress(`kubeconfig: ${join(dir, "admin.conf")} (its API address is on the fabric: use it from the control plane, or through an SSH tunnel)`);
+  }
+
+  async down(progress: Progress = quiet): Promise<Phase[]> {
+    const started = performance.now();
+    const { result } = await this.vagrant(["destroy", "--force", "--machine-readable"]);
+    if (result.exitCode !== 0) throw new CommandError(`vagrant destroy failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+    const ms = Math.round(performance.now() - started);
+    progress(`lab down: vagrant destroy (${ms} ms)`);
+    this.endpoints = undefined;
+    this.runners.clear();
+    return [{ name: "destroy", ms }];
+  }
+
+  async status(): Promise<LabStatus> {
+    const { records } = await this.vagrant(["status", "--machine-readable"]);
+    const error = vagrantError(records);
+    if (error) throw new LabError(`vagrant status failed: ${error.kind}: ${error.message.split("\n")[0] ?? ""}`);
+    const machines = parseStatus(records);
+    const nodes = machines.map((m) => ({
+      name: m.name,
+      kind: findNode(this.topology, m.name)?.kind ?? "host",
+      up: m.state === "running",
+      detail: `${m.description ?? m.state} (${m.provider ?? this.provider})`,
+    }));
+    const running = nodes.filter((n) => n.up).length;
+    return { driver: this.name, state: running === 0 ? "down" : running === nodes.length ? "up" : "degraded", topology: running === 0 ? undefined : this.topology.name, nodes };
+  }
+
+  async stopDaemon(node: string, daemon: string): Promise<void> {
+    await must(this.runner(node), ["pkill", "-KILL", "-x", daemon]);
+  }
+
+  async startDaemon(node: string, _daemon: string): Promise<void> {
+    await must(this.runner(node), ["systemctl", "restart", "frr"]);
+  }
+
+  async kubernetes(): Promise<KubernetesAccess> {
+    const control = this.topology.hosts.find((h) => h.role === "control-plane");
+    if (!control) return { ok: false, reason: `topology "${this.topology.name}" has no control-plane host` };
+    const runner = this.runner(control.name);
+    return {
+      ok: true,
+      kubectl: {
+        node: "kubectl",
+        run: (argv: readonly string[], options?: RunOptions) =>
+          runner.run(argv[0] === "kubectl" ? ["kubectl", "--kubeconfig", KUBECONFIG_ON_CONTROL_PLANE, ...argv.slice(1)] : argv, options),
+      },
+    };
+  }
+
+  runner(node: string): CommandRunner {
+    if (!findNode(this.topology, node)) {
+      throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
+    }
+    const cached = this.runners.get(node);
+    if (cached) return cached;
+    const endpoints = this.endpoints;
+    const lazy: CommandRunner = {
+      node,
+      run: async (argv, options) => {
+        if (!this.endpoints) await this.loadEndpoints();
+        const endpoint = (this.endpoints ?? endpoints)?.get(node);
+        if (!endpoint) throw new LabError(`no SSH endpoint for ${node}: is the vagrant lab up?`);
+        const inner = this.options.ssh(endpoint);
+        this.runners.set(node, inner);
+        return inner.run(argv, options);
+      },
+    };
+    return lazy;
+  }
+}
+
+/** Runs a command that must succeed (the lab is broken otherwise). */
+async function must(runner: CommandRunner, argv: readonly string[], input?: string, timeoutMs = 120_000): Promise<CommandResult> {
+  const result = await runner.run(argv, { timeoutMs, ...(input === undefined ? {} : { input }) });
+  if (result.exitCode !== 0) throw new CommandError(`${runner.node}: ${argv.join(" ")} failed: ${result.stderr.trim() || result.stdout.trim() || `exit ${result.exitCode}`}`);
+  return result;
+}

@@ -1,0 +1,63 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { birdProtocols, parseBirdProtocols, type BirdProtocol } from "./bird.js";
+import { FakeRunner, fixture } from "./fake-runner.js";
+import { ProbeError } from "./probe.js";
+
+const COMMAND = "birdc show protocols all";
+const result = (stdout: string, exitCode = 0) => ({ command: ["birdc"], exitCode, stdout, stderr: "", durationMs: 1 });
+
+function bgpOf(protocols: readonly BirdProtocol[]): BirdProtocol {
+  const found = protocols.find((p) => p.proto === "BGP");
+  assert.ok(found, "no BGP protocol");
+  return found;
+}
+
+test("birdProtocols: k8s-node-l1-1 has one BGP session, with leaf1 10.0.101.1 in AS 65101, Established", async () => {
+  const { value } = await birdProtocols(new FakeRunner("k8s-node-l1-1", { [COMMAND]: { stdout: fixture("bird-2.0.12-protocols-k8s-node-l1-1-established.txt") } }));
+  assert.deepEqual(value.map((p) => [p.name, p.proto, p.table ?? "---", p.state]), [
+    ["static1", "Static", "master4", "up"],
+    ["kernel1", "Kernel", "master4", "up"],
+    ["device1", "Device", "---", "up"],
+    ["direct1", "Direct", "---", "up"],
+    ["Node_10_0_101_1", "BGP", "---", "up"],
+  ]);
+  const bgp = bgpOf(value);
+  assert.equal(bgp.description, "leaf1");
+  assert.deepEqual(bgp.bgp, {
+    state: "Established",
+    neighborAddress: "10.0.101.1",
+    neighborAs: 65101,
+    localAs: 65101,
+    neighborId: "172.16.255.101",
+    lastError: undefined,
+    sourceAddress: "10.0.101.101",
+  });
+  assert.equal(bgp.channels[0]?.name, "ipv4");
+  assert.equal(bgp.channels[0]?.state, "UP");
+  assert.equal(typeof bgp.channels[0]?.routes.exported, "number");
+});
+
+test("parseBirdProtocols: a node speaking the wrong AS is Active, with BIRD's last error", () => {
+  const bgp = bgpOf(parseBirdProtocols(result(fixture("bird-2.0.12-protocols-k8s-node-l2-1-wrong-local-as.txt"))));
+  assert.equal(bgp.state, "start");
+  assert.equal(bgp.info, "Active        Received: Bad peer AS");
+  assert.deepEqual(
+    { state: bgp.bgp?.state, localAs: bgp.bgp?.localAs, neighborAs: bgp.bgp?.neighborAs, lastError: bgp.bgp?.lastError, neighborId: bgp.bgp?.neighborId },
+    { state: "Active", localAs: 64512, neighborAs: 65102, lastError: "Received: Bad peer AS", neighborId: undefined },
+  );
+  assert.equal(bgp.channels[0]?.state, "DOWN");
+});
+
+test("birdProtocols: no BIRD on the node is a ProbeError that says so", async () => {
+  const runner = new FakeRunner("k8s-node-l2-2", { [COMMAND]: { stderr: fixture("bird-2.0.12-no-bird-running.stderr"), exitCode: 1 } });
+  await assert.rejects(birdProtocols(runner), (error: unknown) => {
+    assert.ok(error instanceof ProbeError);
+    assert.match(error.message, /^k8s-node-l2-2: `birdc show protocols all` could not reach BIRD: Unable to connect to server control socket \(.*\): No such file or directory$/);
+    return true;
+  });
+});
+
+test("parseBirdProtocols: output without the protocol table is rejected with what it printed", () => {
+  assert.throws(() => parseBirdProtocols(result("BIRD 2.0.12 ready.\nsyntax error, unexpected CF_SYM_UNDEFINED\n")), /printed no protocol table: BIRD 2\.0\.12 ready\./);
+});

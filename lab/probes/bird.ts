@@ -1,0 +1,152 @@
+/**
+ * BIRD's view of its protocols: `birdc show protocols all` (BIRD 2.0; Calico's calico-node runs
+ * BIRD, and `birdcl -s /var/run/calico/bird.ctl show protocols all` prints the same layout). BIRD
+ * has no JSON output, so this parses its text: a table line per protocol, then indented
+ * `Key: value` lines, and one block per channel. Fixtures: fixtures/bird-2.0.12-*.
+ * The driver points `birdc` at the node's own BIRD (its control socket).
+ */
+import type { CommandResult, CommandRunner } from "../transport/runner.js";
+import { commandFailed, firstLine, OutputRejected, runProbe, type Probed } from "./probe.js";
+
+export const BIRD_PROTOCOLS_COMMAND = ["birdc", "show", "protocols", "all"] as const;
+
+export interface BirdChannel {
+  /** "ipv4", "ipv6". */
+  readonly name: string;
+  /** "UP", "DOWN", "START", ... */
+  readonly state: string | undefined;
+  readonly table: string | undefined;
+  /** From the `Routes:` line: imported, exported, preferred (and filtered when BIRD keeps them). */
+  readonly routes: Readonly<Record<string, number>>;
+}
+
+export interface BirdBgp {
+  /** "Established", "Active", "Connect", "Idle", "OpenSent", "OpenConfirm". */
+  readonly state: string;
+  readonly neighborAddress: string | undefined;
+  readonly neighborAs: number | undefined;
+  readonly localAs: number | undefined;
+  /** The peer's router id: only once a session has been Established. */
+  readonly neighborId: string | undefined;
+  /** Why the last session ended or failed, e.g. "Received: Bad peer AS". */
+  readonly lastError: string | undefined;
+  readonly sourceAddress: string | undefined;
+}
+
+export interface BirdProtocol {
+  readonly name: string;
+  /** "BGP", "Kernel", "Static", "Device", "Direct". */
+  readonly proto: string;
+  readonly table: string | undefined;
+  /** BIRD's protocol state: "up", "start", "down", ... */
+  readonly state: string;
+  /** The table line's info column, e.g. "Established", "Active  Socket: Connection refused". */
+  readonly info: string;
+  readonly description: string | undefined;
+  /** BGP protocols only. */
+  readonly bgp: BirdBgp | undefined;
+  readonly channels: readonly BirdChannel[];
+}
+
+// Node_10_0_101_1 BGP        ---        up     13:52:31.474  Established
+const PROTOCOL_LINE = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*(.*)$/;
+const HEADER = /^Name\s+Proto\s+Table\s+State\s+Since\s+Info\s*$/;
+const READY = /^BIRD [\w.-]+ ready\.$/;
+const KEY_VALUE = /^\s+([A-Za-z][\w -]*?):\s*(.*)$/;
+const CHANNEL = /^\s+Channel (\S+)\s*$/;
+
+/** Parses `birdc show protocols all` (BIRD 2.0.12). */
+export function parseBirdProtocols(result: CommandResult): BirdProtocol[] {
+  // birdc exits 0 even when it could not reach BIRD; what it printed says so.
+  const unreachable = /^Unable to connect to server control socket.*$/m.exec(`${result.stdout}\n${result.stderr}`);
+  if (unreachable) throw new OutputRejected(`could not reach BIRD: ${unreachable[0]}`, { hint: "is BIRD running on this node?" });
+  if (result.exitCode !== 0) throw commandFailed(result);
+  const lines = result.stdout.split("\n");
+  const start = lines.findIndex((line) => HEADER.test(line));
+  if (start < 0) {
+    throw new OutputRejected(`printed no protocol table: ${firstLine(result.stdout) ?? "(empty)"}`);
+  }
+  const protocols: Array<{ head: RegExpExecArray; body: string[] }> = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.trim() === "" || READY.test(line)) continue;
+    if (/^\S/.test(line)) {
+      const head = PROTOCOL_LINE.exec(line);
+      if (!head) throw new OutputRejected(`printed a protocol line we cannot read: ${line}`);
+      protocols.push({ head, body: [] });
+    } else {
+      const current = protocols.at(-1);
+      if (!current) throw new OutputRejected(`printed details before any protocol: ${line.trim()}`);
+      current.body.push(line);
+    }
+  }
+  return protocols.map(({ head, body }) => toProtocol(head, body));
+}
+
+function toProtocol(head: RegExpExecArray, body: readonly string[]): BirdProtocol {
+  const [, name = "", proto = "", table = "", state = "", , info = ""] = head;
+  const own = new Map<string, string>();
+  const channels: BirdChannel[] = [];
+  let channel: { name: string; values: Map<string, string> } | undefined;
+  const closeChannel = () => {
+    if (!channel) return;
+    channels.push({
+      name: channel.name,
+      state: channel.values.get("State"),
+      table: channel.values.get("Table"),
+      routes: routeCounts(channel.values.get("Routes") ?? ""),
+    });
+    channel = undefined;
+  };
+  for (const line of body) {
+    const opened = CHANNEL.exec(line);
+    if (opened) {
+      closeChannel();
+      channel = { name: opened[1] ?? "", values: new Map() };
+      continue;
+    }
+    const pair = KEY_VALUE.exec(line);
+    if (!pair) continue; // capability lists and route statistics: not read
+    const [, key = "", value = ""] = pair;
+    const target = channel ? channel.values : own;
+    if (!target.has(key)) target.set(key, value.trim());
+  }
+  closeChannel();
+  const number = (key: string) => {
+    const value = own.get(key);
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+  };
+  const bgp: BirdBgp | undefined =
+    proto === "BGP"
+      ? {
+          state: own.get("BGP state") ?? (info.split(/\s+/)[0] || state),
+          neighborAddress: own.get("Neighbor address"),
+          neighborAs: number("Neighbor AS"),
+          localAs: number("Local AS"),
+          neighborId: own.get("Neighbor ID"),
+          lastError: own.get("Last error"),
+          sourceAddress: own.get("Source address"),
+        }
+      : undefined;
+  return {
+    name,
+    proto,
+    table: table === "---" ? undefined : table,
+    state,
+    info: info.trim(),
+    description: own.get("Description"),
+    bgp,
+    channels,
+  };
+}
+
+/** "1 imported, 6 filtered, 1 exported, 0 preferred" -> { imported: 1, filtered: 6, ... }. */
+function routeCounts(text: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [, n, what] of text.matchAll(/(\d+) (\w+)/g)) if (what) counts[what] = Number(n);
+  return counts;
+}
+
+/** The node's BIRD protocols: `birdc show protocols all`. */
+export function birdProtocols(runner: CommandRunner): Promise<Probed<BirdProtocol[]>> {
+  return runProbe(runner, BIRD_PROTOCOLS_COMMAND, parseBirdProtocols, { timeoutMs: 10_000 });
+}

@@ -1,0 +1,52 @@
+/**
+ * The blog's order, made explicit: part 2 (no pod network) before parts 3 and 4 (Calico). Every
+ * scenario runs in the pod network mode it states: a Calico scenario brings the lab into its mode
+ * in its Background, and every other scenario gets the lab with no pod network, whatever ran
+ * before it. Scenarios that need something this lab lacks (a Kubernetes API, the kernel's ipip
+ * module) are skipped with the reason, in the console, the messages and the Allure report.
+ */
+import { AfterAll, Before, type ITestCaseHookParameter } from "@cucumber/cucumber";
+import type { PodNetworkMode } from "../lab/drivers/driver.js";
+import { currentLab } from "./lab.js";
+import type { FabricWorld } from "./world.js";
+
+/** The content type allure-cucumberjs reads runtime messages from (allure-js-commons' ALLURE_RUNTIME_MESSAGE_CONTENT_TYPE). */
+const ALLURE_MESSAGE = "application/vnd.allure.message+json";
+
+let modeChanged = false;
+/** Why scenarios were skipped, with how many: said once each at the end of the run. */
+const skipped = new Map<string, number>();
+
+/** Skips the scenario and says why: a text attachment, and in Allure the set-up step's name and the test's description. */
+function skip(world: FabricWorld, reason: string): "skipped" {
+  world.attach(`Skipped: ${reason}`, "text/plain");
+  world.attach(JSON.stringify([{ type: "metadata", data: { displayName: `Skipped: ${reason}`, description: `Skipped: ${reason}` } }]), ALLURE_MESSAGE);
+  skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+  return "skipped";
+}
+
+Before({ tags: "@kubernetes", name: "the lab has a Kubernetes API" }, async function (this: FabricWorld) {
+  const access = this.lab.kubernetes ? await this.lab.kubernetes() : { ok: false as const, reason: `the ${this.lab.name} driver gives no Kubernetes API` };
+  if (!access.ok) return skip(this, access.reason);
+  return undefined;
+});
+
+Before({ tags: "@calico", name: "the lab can run this Calico mode" }, async function (this: FabricWorld, { pickle }: ITestCaseHookParameter) {
+  const mode: PodNetworkMode = pickle.tags.some((t) => t.name === "@overlay") ? "overlay" : "peering";
+  const support = this.lab.podNetworkSupport ? await this.lab.podNetworkSupport(mode) : { ok: false as const, reason: `the ${this.lab.name} driver cannot deploy a pod network` };
+  if (!support.ok) return skip(this, support.reason);
+  modeChanged = true;
+  return undefined;
+});
+
+/** Part 2's state: no pod network. Cheap when the lab is in it already (most scenarios). */
+Before({ tags: "not @calico", name: "no pod network" }, async function (this: FabricWorld) {
+  if (this.lab.podNetwork) await this.lab.podNetwork("none");
+});
+
+/** A lab left running by `fabricspec lab up` is left as it was found: with no pod network. */
+AfterAll(async function () {
+  for (const [reason, count] of skipped) process.stderr.write(`fabricspec: ${count} scenario${count === 1 ? "" : "s"} skipped: ${reason}\n`);
+  const lab = currentLab();
+  if (modeChanged && lab.podNetwork) await lab.podNetwork("none");
+});
