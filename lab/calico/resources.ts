@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { LineCounter, parseAllDocuments } from "yaml";
 import { UsageError } from "../errors.js";
+import { formatPath, parseYamlDocuments } from "../yaml-file.js";
 import { contains, ipToNumber, networkOf, numberToIp, parseCidr } from "../topology/ip.js";
 import { findSwitch, leaves, type Host, type Topology } from "../topology/model.js";
 import { renderCalicoResources } from "../render/calico.js";
@@ -95,16 +95,12 @@ export function calicoPlan(t: Topology, mode: CalicoMode): CalicoPlan {
 
 /** Validates multi-document YAML against the schema and the topology; `source` names it in messages. */
 export function parseCalicoResources(t: Topology, mode: CalicoMode, text: string, source: string): CalicoPlan {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { prettyErrors: false, lineCounter });
-  const list = Array.isArray(documents) ? documents : [documents];
-  const syntax = list.flatMap((doc) => doc.errors.map((e) => ({ path: `line ${lineCounter.linePos(e.pos[0]).line}`, message: e.message.split("\n")[0] ?? "" })));
-  if (syntax.length > 0) throw new CalicoResourceError(source, syntax);
+  const yaml = parseYamlDocuments(text);
+  if ("issues" in yaml) throw new CalicoResourceError(source, yaml.issues);
 
   const issues: CalicoIssue[] = [];
   const resources: CalicoResource[] = [];
-  list.forEach((doc, index) => {
-    const data: unknown = doc.toJS();
+  yaml.values.forEach((data, index) => {
     if (data === null || data === undefined) return; // an empty document (a trailing ---)
     const parsed = calicoResourceSchema.safeParse(data);
     const where = describeDocument(index, data);
@@ -127,9 +123,6 @@ function describeDocument(index: number, data: unknown): string {
   return `document ${index + 1} (${kind}${name})`;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`)).join("");
-}
 
 /** Cross-checks the resources with the topology and with the mode's design; adds to `issues`. */
 function planFrom(t: Topology, mode: CalicoMode, resources: readonly CalicoResource[], source: string, issues: CalicoIssue[]): CalicoPlan | undefined {

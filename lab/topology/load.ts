@@ -1,9 +1,7 @@
 /** Reads a topology file, validates it completely, and builds the derived model. */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { LineCounter, parseDocument } from "yaml";
-import type { z } from "zod";
 import { TopologyError, type TopologyIssue } from "../errors.js";
+import { formatPath, parseYaml, readText } from "../yaml-file.js";
 import { contains, isNetworkOrBroadcast, networkOf, parseCidr } from "./ip.js";
 import type { Host, Interface, Switch, Topology } from "./model.js";
 import { topologySchema, type TopologyFile } from "./schema.js";
@@ -13,41 +11,20 @@ export const BLOG_TOPOLOGY = fileURLToPath(new URL("../topologies/blog.yaml", im
 
 /** Loads and validates a topology file; throws TopologyError listing every problem. */
 export function loadTopology(path: string = BLOG_TOPOLOGY): Topology {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new TopologyError(path, [{ path: "", message: `cannot read the file (${(error as Error).message})` }]);
-  }
-  return parseTopology(text, path);
+  const read = readText(path);
+  if ("issues" in read) throw new TopologyError(path, read.issues);
+  return parseTopology(read.text, path);
 }
 
 /** Validates topology YAML text; `source` names it in messages. */
 export function parseTopology(text: string, source: string): Topology {
-  // Without prettyErrors the messages stay one line, but linePos is then never set: count lines here.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (doc.errors.length > 0) {
-    throw new TopologyError(
-      source,
-      doc.errors.map((e) => ({ path: `line ${lineCounter.linePos(e.pos[0]).line}`, message: e.message.split("\n")[0] ?? "" })),
-    );
-  }
-  const parsed = topologySchema.safeParse(doc.toJS());
-  if (!parsed.success) throw new TopologyError(source, parsed.error.issues.map(zodIssue));
+  const yaml = parseYaml(text);
+  if ("issues" in yaml) throw new TopologyError(source, yaml.issues);
+  const parsed = topologySchema.safeParse(yaml.value);
+  if (!parsed.success) throw new TopologyError(source, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   const issues = crossCheck(parsed.data);
   if (issues.length > 0) throw new TopologyError(source, issues);
   return build(parsed.data, source);
-}
-
-function zodIssue(issue: z.core.$ZodIssue): TopologyIssue {
-  return { path: formatPath(issue.path), message: issue.message };
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
-    .join("");
 }
 
 const HOST_INTERFACE = "eth1";

@@ -102,5 +102,5 @@ test("cross-checks: the topology, unknown and missing nodes, a way to log in", (
 
 test("YAML syntax errors name their line; an unreadable file says why", () => {
   assert.match(issues("nodes:\n  leaf1: {\n")[0] ?? "", /^line \d+: /);
-  assert.throws(() => loadInventory("/nonexistent/inventory.yaml", blog), /Inventory \/nonexistent\/inventory.yaml is invalid:\n {2}cannot read the file \(ENOENT\)/);
+  assert.throws(() => loadInventory("/nonexistent/inventory.yaml", blog), /Inventory \/nonexistent\/inventory.yaml is invalid:\n {2}cannot read the file \(ENOENT: no such file or directory, open '\/nonexistent\/inventory.yaml'\)$/);
 });

@@ -7,12 +7,11 @@
  * String tokens: in proxyCommand, vtysh and frr.*, `%n` is the topology node, `%h` the host, `%p`
  * the port, `%r` the user, `%%` a percent sign (OpenSSH's ProxyCommand tokens, and the node).
  */
-import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UsageError, type TopologyIssue } from "../../errors.js";
 import { nodeNames, type Topology } from "../../topology/model.js";
 import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import { formatPath, parseYaml, readText } from "../../yaml-file.js";
 
 /** The inventory file is invalid; every problem is listed with its path. */
 export class InventoryError extends UsageError {
@@ -107,25 +106,15 @@ export interface Inventory {
 
 /** Reads and validates an inventory for `topology`; throws InventoryError listing every problem. */
 export function loadInventory(path: string, topology: Topology): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InventoryError(path, [{ path: "", message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
-  }
-  return parseInventory(text, path, topology);
+  const read = readText(path);
+  if ("issues" in read) throw new InventoryError(path, read.issues);
+  return parseInventory(read.text, path, topology);
 }
 
 export function parseInventory(text: string, source: string, topology: Topology): Inventory {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (doc.errors.length > 0) {
-    throw new InventoryError(
-      source,
-      doc.errors.map((e) => ({ path: `line ${lineCounter.linePos(e.pos[0]).line}`, message: e.message.split("\n")[0] ?? "" })),
-    );
-  }
-  const parsed = inventorySchema.safeParse(doc.toJS() ?? {});
+  const yaml = parseYaml(text);
+  if ("issues" in yaml) throw new InventoryError(source, yaml.issues);
+  const parsed = inventorySchema.safeParse(yaml.value ?? {});
   if (!parsed.success) throw new InventoryError(source, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   const file = parsed.data;
   const issues: TopologyIssue[] = [];
@@ -194,6 +183,3 @@ function pick(s: Partial<Settings>): Partial<SshEndpoint> {
   return out as Partial<SshEndpoint>;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`)).join("");
-}

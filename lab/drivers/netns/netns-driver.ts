@@ -352,7 +352,7 @@ export class NetnsDriver implements LabDriver {
       ok: false,
       reason:
         "the netns lab has no Kubernetes API: its nodes are network namespaces, not machines running a kubelet " +
-        "(run these scenarios with FABRICSPEC_DRIVER=vagrant, or against a real cluster with FABRICSPEC_DRIVER=inventory)",
+        "(run these scenarios with FABRICSPEC_DRIVER=vagrant)",
     };
   }
 
