@@ -6,7 +6,9 @@
  * sessions as any iBGP-learned route does. A node misconfigured in Calico meets a leaf configured
  * by the fabric's design, and the scenarios see the disagreement.
  */
+import { CommandError } from "../errors.js";
 import type { Switch, Topology } from "../topology/model.js";
+import type { CommandRunner } from "../transport/runner.js";
 
 /** The rack's nodes a leaf peers with in peering mode. */
 export function rackNodes(t: Topology, leaf: Switch): Array<{ name: string; address: string }> {
@@ -29,6 +31,17 @@ export function leafPeeringCommands(t: Topology, leaf: Switch): string[] {
 /** vtysh commands that take a leaf out of peering mode (idempotent: FRR accepts `no neighbor` for an absent one). */
 export function leafUnpeeringCommands(t: Topology, leaf: Switch): string[] {
   return ["configure terminal", `router bgp ${leaf.asn}`, ...rackNodes(t, leaf).map((n) => `no neighbor ${n.address}`)];
+}
+
+/**
+ * Runs vtysh commands on a switch (a runner whose `vtysh` reaches the switch's own FRR): what puts
+ * a leaf into peering mode and takes it out again, on every lab. vtysh prints a rejected command
+ * ("% Unknown command") and may still exit 0, so its output is checked as well.
+ */
+export async function applyVtysh(runner: CommandRunner, commands: readonly string[]): Promise<void> {
+  const result = await runner.run(["vtysh", ...commands.flatMap((c) => ["-c", c])], { timeoutMs: 15_000 });
+  const output = `${result.stdout}${result.stderr}`.trim();
+  if (result.exitCode !== 0 || /^%/m.test(output)) throw new CommandError(`${runner.node}: vtysh could not apply the peering configuration: ${output || `exit ${result.exitCode}`}`);
 }
 
 /** The same as FRR configuration text, for a switch configured from a file (Vagrant, a real leaf). */

@@ -18,7 +18,7 @@ import { bgpSummary, kernelRoutes } from "../probes/index.js";
 import { renderBirdConfig } from "../render/bird.js";
 import { runLocal } from "../transport/local.js";
 import { leaves } from "../topology/model.js";
-import { leafPeeringCommands, leafUnpeeringCommands } from "./fabric.js";
+import { applyVtysh, leafPeeringCommands, leafUnpeeringCommands } from "./fabric.js";
 import { leafSessionFindings, noPodRouteFindings, podRouteFindings } from "./judge.js";
 import { calicoPlan, type CalicoPlan } from "./resources.js";
 
@@ -229,10 +229,7 @@ function vtyshRunner(context: NetnsContext, sw: string) {
 }
 
 async function vtysh(context: NetnsContext, sw: string, commands: readonly string[]): Promise<void> {
-  const result = await vtyshRunner(context, sw).run(["vtysh", ...commands.flatMap((c) => ["-c", c])], { timeoutMs: 15_000 });
-  const output = `${result.stdout}${result.stderr}`.trim();
-  // vtysh prints a rejected command ("% Unknown command") and may still exit 0.
-  if (result.exitCode !== 0 || /^%/m.test(output)) throw new CommandError(`${sw}: vtysh could not apply the peering configuration: ${output || `exit ${result.exitCode}`}`);
+  await applyVtysh(vtyshRunner(context, sw), commands);
 }
 
 async function mustRun(context: NetnsContext, node: string, argv: readonly string[]): Promise<void> {

@@ -86,11 +86,17 @@ export function calicoResourcesFile(t: Topology, mode: CalicoMode): string {
   return `${CALICO_DIR}${t.name}/${mode}.yaml`;
 }
 
+/** The resources of a mode as `calicoctl apply -f` takes them: the topology's file, or rendered from the topology. */
+export function calicoResourcesText(t: Topology, mode: CalicoMode): { readonly text: string; readonly source: string } {
+  const file = calicoResourcesFile(t, mode);
+  if (existsSync(file)) return { text: readFileSync(file, "utf8"), source: file };
+  return { text: renderCalicoResources(t, mode), source: `rendered from topology "${t.name}"` };
+}
+
 /** Loads (or renders) and validates the resources of a mode, and plans the nodes from them. */
 export function calicoPlan(t: Topology, mode: CalicoMode): CalicoPlan {
-  const file = calicoResourcesFile(t, mode);
-  if (existsSync(file)) return parseCalicoResources(t, mode, readFileSync(file, "utf8"), file);
-  return parseCalicoResources(t, mode, renderCalicoResources(t, mode), `rendered from topology "${t.name}"`);
+  const { text, source } = calicoResourcesText(t, mode);
+  return parseCalicoResources(t, mode, text, source);
 }
 
 /** Validates multi-document YAML against the schema and the topology; `source` names it in messages. */

@@ -73,5 +73,28 @@ export function budgets(timers: Timers) {
     },
     /** A daemon's control socket appearing after start. */
     daemonStart: { name: "daemon_start", ms: 5_000, reason: "FRR daemon start-up", intervalMs: 10 },
+    // Calico on a real cluster (the Vagrant lab): bounded by downloads and Kubernetes' own
+    // intervals, not by BGP timers. Estimates, as no VM has run here (docs/vagrant.md).
+    /** calico-node Ready on every node after `kubectl apply` of Calico's manifest. */
+    calicoNodeReady: {
+      name: "calico_node_ready",
+      ms: 10 * 60_000,
+      reason: "every node pulls Calico's images (calico/cni and calico/node, a few hundred MB) over its own connection, then calico-node's readiness probe (BIRD and Felix live) passes",
+      intervalMs: 5_000,
+    },
+    /** The test pods Running once calico-node is Ready. */
+    testPodsRunning: {
+      name: "test_pods_running",
+      ms: 3 * 60_000,
+      reason: "the pause image (under 1 MB) pulled, then each sandbox networked by Calico's CNI plugin",
+      intervalMs: 2_000,
+    },
+    /** Nodes NotReady again once Calico's CNI configuration is gone. */
+    podNetworkRemoved: {
+      name: "pod_network_removed",
+      ms: 90_000,
+      reason: "containerd notices the removed CNI configuration at once; kubelet reports the node's status every 10 s, and Calico's own pods take up to a minute to terminate",
+      intervalMs: 2_000,
+    },
   } satisfies Record<string, Budget>;
 }

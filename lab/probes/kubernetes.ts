@@ -68,6 +68,8 @@ export interface KubernetesPod {
   readonly phase: string;
   /** Every container ready. */
   readonly ready: boolean;
+  /** Its address (status.podIP), once it has one; a hostNetwork pod's is its node's. */
+  readonly address: string | undefined;
 }
 
 const podSchema = z.looseObject({
@@ -75,6 +77,7 @@ const podSchema = z.looseObject({
   spec: z.looseObject({ nodeName: z.string().optional() }),
   status: z.looseObject({
     phase: z.string(),
+    podIP: z.string().optional(),
     containerStatuses: z.array(z.looseObject({ name: z.string(), ready: z.boolean() })).optional(),
   }),
 });
@@ -88,9 +91,15 @@ export function parseKubernetesPods(result: CommandResult): KubernetesPod[] {
     node: pod.spec.nodeName,
     phase: pod.status.phase,
     ready: (pod.status.containerStatuses ?? []).length > 0 && (pod.status.containerStatuses ?? []).every((c) => c.ready),
+    address: pod.status.podIP,
   }));
 }
 
 export function calicoNodePods(kubectl: CommandRunner): Promise<Probed<KubernetesPod[]>> {
   return runProbe(kubectl, CALICO_NODE_PODS_COMMAND, parseKubernetesPods, { timeoutMs: 30_000 });
+}
+
+/** `kubectl get pods --namespace NS -o json`: every pod of a namespace. */
+export function namespacePods(kubectl: CommandRunner, namespace: string): Promise<Probed<KubernetesPod[]>> {
+  return runProbe(kubectl, ["kubectl", "get", "pods", "--namespace", namespace, "-o", "json"], parseKubernetesPods, { timeoutMs: 30_000 });
 }

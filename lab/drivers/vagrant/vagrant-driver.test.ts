@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { loadTopology } from "../../topology/load.js";
 import { formatCommand, type CommandResult, type CommandRunner } from "../../transport/runner.js";
 import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import { LabError } from "../../errors.js";
 import { VagrantDriver } from "./vagrant-driver.js";
 
 const FAKE_VAGRANT = fileURLToPath(new URL("./fake-vagrant.mjs", import.meta.url));
@@ -121,4 +122,321 @@ test("VagrantDriver: no vagrant installed is a failed preflight with its fix", a
   const lab = new VagrantDriver(loadTopology(), { ssh: fakeSsh([], []), vagrant: "/nonexistent/vagrant" });
   const [check] = await lab.preflight();
   assert.deepEqual([check?.ok, check?.detail], [false, "vagrant is not installed"]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Calico per scenario (./calico.ts), against the fake vagrant and a FAKE SSH transport that plays
+// a kubeadm cluster: it runs nothing, answers kubectl, crictl and vtysh as the machines would, and
+// keeps what the driver applied (Calico installed or not, the mode recorded, the test pods).
+
+const KUBECTL = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
+const MANIFEST = "https://raw.githubusercontent.com/projectcalico/calico/v3.27.3/manifests/calico.yaml";
+const CALICOCTL = "/usr/local/bin/calicoctl-v3.27.3";
+const CRICTL = "crictl --runtime-endpoint unix:///run/containerd/containerd.sock";
+const HOSTS = ["k8s-master-l1-1", "k8s-node-l1-1", "k8s-node-l1-2", "k8s-node-l2-1", "k8s-node-l2-2"];
+const PLAN_ADDRESSES: Record<string, string> = {
+  "k8s-master-l1-1": "192.168.0.1",
+  "k8s-node-l1-1": "192.168.0.65",
+  "k8s-node-l1-2": "192.168.0.129",
+  "k8s-node-l2-1": "192.168.0.193",
+  "k8s-node-l2-2": "192.168.1.1",
+};
+
+interface FakeCluster {
+  calico: boolean;
+  marker: string | undefined;
+  testPods: boolean;
+  /** Nodes whose calico-node never becomes ready. */
+  neverReady: string[];
+  /** The input of every `-f -` command, in order. */
+  inputs: string[];
+  /** The leaves have their rack's nodes as neighbors (FRR not restarted since). */
+  leavesPeering?: boolean;
+}
+
+const podList = (pods: object[]) => JSON.stringify({ apiVersion: "v1", kind: "List", items: pods });
+const pod = (name: string, namespace: string, node: string, ready: boolean, podIP: string) => ({
+  metadata: { name, namespace },
+  spec: { nodeName: node },
+  status: { phase: "Running", podIP, containerStatuses: [{ name: "c", ready }] },
+});
+
+/** A FAKE SSH transport playing the blog's machines with a kubeadm cluster on them. */
+function fakeCluster(log: string[], cluster: FakeCluster) {
+  return (endpoint: SshEndpoint): CommandRunner => ({
+    node: endpoint.node,
+    async run(argv, options): Promise<CommandResult> {
+      const command = formatCommand(argv);
+      log.push(`${endpoint.node}$ ${command}`);
+      if (options?.input !== undefined) cluster.inputs.push(options.input);
+      const answer = (stdout: string, exitCode = 0, stderr = "") => ({ command: argv, exitCode, stdout, stderr, durationMs: 1 });
+      const k = command.startsWith(`${KUBECTL} `) ? command.slice(KUBECTL.length + 1) : undefined;
+      if (k === "get daemonset/calico-node configmap/fabricspec-pod-network --namespace kube-system --ignore-not-found -o json") {
+        const items = [
+          ...(cluster.calico ? [{ kind: "DaemonSet", metadata: { name: "calico-node" } }] : []),
+          ...(cluster.marker ? [{ kind: "ConfigMap", metadata: { name: "fabricspec-pod-network" }, data: { mode: cluster.marker } }] : []),
+        ];
+        return answer(items.length ? podList(items) : "");
+      }
+      if (k === "apply -f -") {
+        const applied = JSON.parse(options?.input ?? "{}") as { kind: string; data?: { mode: string } };
+        if (applied.kind === "ConfigMap") cluster.marker = applied.data?.mode;
+        if (applied.kind === "List") cluster.testPods = true;
+        return answer("applied\n");
+      }
+      if (k === `apply -f ${MANIFEST}`) cluster.calico = true;
+      if (k?.startsWith(`delete -f ${MANIFEST}`)) cluster.calico = false;
+      if (k?.startsWith("delete namespace fabricspec")) cluster.testPods = false;
+      if (k?.startsWith("delete configmap fabricspec-pod-network")) cluster.marker = undefined;
+      if (k === "get pods --namespace kube-system --selector k8s-app=calico-node -o json") {
+        return answer(podList(HOSTS.map((h, i) => pod(`calico-node-${i}`, "kube-system", h, !cluster.neverReady.includes(h), "10.0.0.1"))));
+      }
+      if (k === "get pods --namespace fabricspec -o json") {
+        return answer(podList(cluster.testPods ? HOSTS.map((h) => pod(`pod-${h}`, "fabricspec", h, true, PLAN_ADDRESSES[h] ?? "")) : []));
+      }
+      if (k === "get nodes -o json") return answer(readFileSync(new URL("../../probes/fixtures/kubectl-constructed-nodes-blog-no-pod-network.json", import.meta.url), "utf8"));
+      if (command === `test -x ${CALICOCTL}`) return answer("", 1);
+      if (command === "dpkg --print-architecture") return answer("amd64\n");
+      if (command.startsWith(`${CRICTL} pods `)) return answer(`sandbox-${endpoint.node}\n`);
+      if (command.startsWith(`${CRICTL} ps `)) return answer(cluster.calico ? "c0ffee\n" : "");
+      if (command.startsWith(`${CRICTL} inspectp `)) {
+        return answer(JSON.stringify({ status: {}, info: { pid: 4242, runtimeSpec: { linux: { namespaces: [{ type: "pid" }, { type: "network", path: `/var/run/netns/cni-${endpoint.node}` }] } } } }));
+      }
+      if (command === "ip -j route show") return answer("[]");
+      if (command === "vtysh -c 'show bgp ipv4 unicast summary json'") {
+        // What FRR would say: the rack's nodes as neighbors when the leaf is in peering mode.
+        const rack = endpoint.node === "leaf1" ? ["10.0.101.10", "10.0.101.101", "10.0.101.102"] : ["10.0.102.101", "10.0.102.102"];
+        const asn = endpoint.node === "leaf1" ? 65101 : 65102;
+        const peers = Object.fromEntries((cluster.leavesPeering ? rack : []).map((ip) => [ip, { remoteAs: asn, state: "Established", peerState: "OK", pfxRcd: 1, peerUptimeMsec: 1000 }]));
+        return answer(JSON.stringify({ routerId: "172.16.255.101", as: asn, peers: { "172.16.0.0": { remoteAs: 65001, state: "Established", peerUptimeMsec: 1000 }, ...peers } }));
+      }
+      if (argv[0] === "vtysh") return answer("");
+      if (argv[0] === "nsenter") return answer("PING\n");
+      return answer("");
+    },
+  });
+}
+
+const tiny = { name: "test_tiny", ms: 40, reason: "a test's", intervalMs: 5 };
+
+function calicoLab(cluster: FakeCluster, log: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "fabricspec-vagrant-"));
+  process.env.FAKE_VAGRANT_LOG = join(dir, "vagrant.log");
+  return new VagrantDriver(loadTopology(), {
+    ssh: fakeCluster(log, cluster),
+    provider: "libvirt",
+    vagrant: FAKE_VAGRANT,
+    podNetworkBudgets: { calicoNodeReady: { ...tiny, name: "calico_node_ready" }, testPodsRunning: tiny, podNetworkRemoved: tiny, routeWithdrawn: tiny },
+  });
+}
+
+const newCluster = (): FakeCluster => ({ calico: false, marker: undefined, testPods: false, neverReady: [], inputs: [] });
+const commandsOn = (log: readonly string[], node: string) => log.filter((c) => c.startsWith(`${node}$ `)).map((c) => c.slice(node.length + 2));
+const kubectlOn = (log: readonly string[]) => commandsOn(log, "k8s-master-l1-1").filter((c) => c.startsWith(KUBECTL)).map((c) => c.slice(KUBECTL.length + 1));
+
+const LEAF1_PEERING = [
+  "configure terminal",
+  "router bgp 65101",
+  "neighbor 10.0.101.10 remote-as 65101",
+  "neighbor 10.0.101.10 description k8s-master-l1-1",
+  "neighbor 10.0.101.101 remote-as 65101",
+  "neighbor 10.0.101.101 description k8s-node-l1-1",
+  "neighbor 10.0.101.102 remote-as 65101",
+  "neighbor 10.0.101.102 description k8s-node-l1-2",
+  "address-family ipv4 unicast",
+  "neighbor 10.0.101.10 route-reflector-client",
+  "neighbor 10.0.101.10 next-hop-self",
+  "neighbor 10.0.101.101 route-reflector-client",
+  "neighbor 10.0.101.101 next-hop-self",
+  "neighbor 10.0.101.102 route-reflector-client",
+  "neighbor 10.0.101.102 next-hop-self",
+  "exit-address-family",
+];
+const vtyshLine = (commands: readonly string[]) => formatCommand(["vtysh", ...commands.flatMap((c) => ["-c", c])]);
+
+test("VagrantDriver.podNetwork: none to peering (fake vagrant, fake SSH): the leaves, Calico's manifest, autodetection, labels, calicoctl, calico-node Ready, test pods", async () => {
+  const log: string[] = [];
+  const cluster = newCluster();
+  const lab = calicoLab(cluster, log);
+  assert.deepEqual(await lab.podNetworkSupport("peering"), { ok: true });
+  const progress: string[] = [];
+  const network = await lab.podNetwork("peering", (m) => progress.push(m));
+
+  assert.deepEqual(kubectlOn(log), [
+    "get daemonset/calico-node configmap/fabricspec-pod-network --namespace kube-system --ignore-not-found -o json",
+    "apply -f -",
+    `apply -f ${MANIFEST}`,
+    "set env daemonset/calico-node --namespace kube-system IP_AUTODETECTION_METHOD=interface=eth1",
+    "wait --for condition=established --timeout 60s crd/bgpconfigurations.crd.projectcalico.org crd/bgppeers.crd.projectcalico.org crd/ippools.crd.projectcalico.org",
+    "label node k8s-master-l1-1 rack=leaf1 --overwrite",
+    "label node k8s-node-l1-1 rack=leaf1 --overwrite",
+    "label node k8s-node-l1-2 rack=leaf1 --overwrite",
+    "label node k8s-node-l2-1 rack=leaf2 --overwrite",
+    "label node k8s-node-l2-2 rack=leaf2 --overwrite",
+    "get pods --namespace kube-system --selector k8s-app=calico-node -o json",
+    "apply -f -",
+    "get pods --namespace fabricspec -o json",
+    "apply -f -",
+  ]);
+  assert.deepEqual(
+    commandsOn(log, "k8s-master-l1-1").filter((c) => !c.startsWith(KUBECTL) && !c.startsWith(CRICTL)),
+    [
+      `test -x ${CALICOCTL}`,
+      "dpkg --print-architecture",
+      `curl -fsSL --retry 3 -o ${CALICOCTL} https://github.com/projectcalico/calico/releases/download/v3.27.3/calicoctl-linux-amd64`,
+      `chmod 0755 ${CALICOCTL}`,
+      `env DATASTORE_TYPE=kubernetes KUBECONFIG=/etc/kubernetes/admin.conf ${CALICOCTL} apply -f -`,
+    ],
+  );
+  // The leaves get exactly the embedded lab's peering commands, before Calico is installed.
+  assert.deepEqual(commandsOn(log, "leaf1"), [vtyshLine(LEAF1_PEERING)]);
+  assert.equal(commandsOn(log, "leaf2").length, 1);
+  assert.deepEqual(commandsOn(log, "spine1"), []);
+  assert.ok(log.indexOf(`leaf2$ ${commandsOn(log, "leaf2")[0]}`) < log.indexOf(`k8s-master-l1-1$ ${KUBECTL} apply -f ${MANIFEST}`));
+  // What was applied: the mode recorded as changing first, the blog's peering.yaml, pinned test pods, the mode last.
+  assert.equal(cluster.inputs[0], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fabricspec-pod-network", namespace: "kube-system" }, data: { mode: "changing" } }));
+  assert.equal(cluster.inputs[1], readFileSync(new URL("../../calico/blog/peering.yaml", import.meta.url), "utf8"));
+  const pods = JSON.parse(cluster.inputs[2] ?? "{}") as { items: Array<{ kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: { nodeName: string; containers: Array<{ image: string }> } }> };
+  assert.deepEqual(pods.items.map((i) => `${i.kind} ${i.metadata.name} ${i.spec?.nodeName ?? ""} ${i.metadata.annotations?.["cni.projectcalico.org/ipAddrs"] ?? ""}`), [
+    "Namespace fabricspec  ",
+    'Pod pod-k8s-master-l1-1 k8s-master-l1-1 ["192.168.0.1"]',
+    'Pod pod-k8s-node-l1-1 k8s-node-l1-1 ["192.168.0.65"]',
+    'Pod pod-k8s-node-l1-2 k8s-node-l1-2 ["192.168.0.129"]',
+    'Pod pod-k8s-node-l2-1 k8s-node-l2-1 ["192.168.0.193"]',
+    'Pod pod-k8s-node-l2-2 k8s-node-l2-2 ["192.168.1.1"]',
+  ]);
+  assert.equal(pods.items[1]?.spec?.containers[0]?.image, "registry.k8s.io/pause:3.9");
+  assert.equal(cluster.marker, "peering");
+
+  // The PodNetwork: the plan's pods, each reached in its network namespace on its node.
+  assert.equal(network.mode, "peering");
+  assert.deepEqual(network.pods.map((p) => `${p.name} ${p.node} ${p.address}`), HOSTS.map((h) => `pod-${h} ${h} ${PLAN_ADDRESSES[h]}`));
+  assert.deepEqual(commandsOn(log, "k8s-node-l2-1"), [
+    `${CRICTL} pods --namespace fabricspec --name '^pod-k8s-node-l2-1$' --state ready --quiet`,
+    `${CRICTL} inspectp --output json sandbox-k8s-node-l2-1`,
+  ]);
+  const runner = network.podRunner("pod-k8s-node-l2-1");
+  assert.equal(runner.node, "pod-k8s-node-l2-1");
+  await runner.run(["ping", "-n", "-c", "1", "192.168.0.1"]);
+  assert.equal(log.at(-1), "k8s-node-l2-1$ nsenter --net=/var/run/netns/cni-k8s-node-l2-1 -- ping -n -c 1 192.168.0.1");
+  assert.throws(() => network.podRunner("pod-nowhere"), /no test pod "pod-nowhere"/);
+  assert.ok(progress.some((m) => /calico-node Ready on every node/.test(m)), progress.join("\n"));
+
+  // Already in peering: nothing runs; "none" is a change, then free.
+  const before = log.length;
+  assert.equal(await lab.podNetwork("peering"), network);
+  assert.equal(log.length, before);
+});
+
+test("VagrantDriver.podNetwork: peering to none removes all of it, leaves first; none again costs nothing", async () => {
+  const log: string[] = [];
+  const cluster = newCluster();
+  const lab = calicoLab(cluster, log);
+  await lab.podNetwork("peering");
+  log.length = 0;
+  const none = await lab.podNetwork("none");
+  assert.deepEqual([none.mode, none.pods.length], ["none", 0]);
+
+  assert.deepEqual(kubectlOn(log), [
+    "apply -f -",
+    "delete namespace fabricspec --ignore-not-found --timeout 120s",
+    `delete -f ${MANIFEST} --ignore-not-found --timeout 300s`,
+    "label node --all rack-",
+    "annotate node --all projectcalico.org/ASNumber- projectcalico.org/IPv4Address- projectcalico.org/IPv4IPIPTunnelAddr- projectcalico.org/IPv4VXLANTunnelAddr-",
+    "delete pods --namespace kube-system --selector k8s-app=kube-dns --ignore-not-found --wait=false",
+    "get nodes -o json",
+    "delete configmap fabricspec-pod-network --namespace kube-system --ignore-not-found",
+  ]);
+  assert.deepEqual(commandsOn(log, "leaf1"), [
+    vtyshLine(["configure terminal", "router bgp 65101", "no neighbor 10.0.101.10", "no neighbor 10.0.101.101", "no neighbor 10.0.101.102"]),
+    "ip -j route show",
+  ]);
+  assert.deepEqual(commandsOn(log, "spine2"), ["ip -j route show"]);
+  for (const host of HOSTS) {
+    assert.deepEqual(commandsOn(log, host).filter((c) => !c.startsWith(KUBECTL)), ["rm -f /etc/cni/net.d/10-calico.conflist /etc/cni/net.d/calico-kubeconfig", "ip route flush proto bird"], host);
+  }
+  // The leaves are out of peering before Calico goes, the test pods before Calico's CNI plugin.
+  const at = (line: string) => log.indexOf(line);
+  assert.ok(at(`leaf1$ ${commandsOn(log, "leaf1")[0]}`) < at(`k8s-master-l1-1$ ${KUBECTL} delete -f ${MANIFEST} --ignore-not-found --timeout 300s`));
+  assert.ok(at(`k8s-master-l1-1$ ${KUBECTL} delete namespace fabricspec --ignore-not-found --timeout 120s`) < at(`k8s-master-l1-1$ ${KUBECTL} delete -f ${MANIFEST} --ignore-not-found --timeout 300s`));
+  assert.deepEqual([cluster.calico, cluster.marker, cluster.testPods], [false, undefined, false]);
+
+  log.length = 0;
+  await lab.podNetwork("none");
+  assert.deepEqual(log, []);
+});
+
+test("VagrantDriver.podNetwork: a fresh run asks the cluster once; a lab left half-changed is taken out first", async () => {
+  const log: string[] = [];
+  const clean = calicoLab(newCluster(), log);
+  await clean.podNetwork("none");
+  await clean.podNetwork("none");
+  assert.deepEqual(log, [`k8s-master-l1-1$ ${KUBECTL} get daemonset/calico-node configmap/fabricspec-pod-network --namespace kube-system --ignore-not-found -o json`]);
+
+  log.length = 0;
+  const interrupted: FakeCluster = { ...newCluster(), calico: true, marker: "changing" };
+  await calicoLab(interrupted, log).podNetwork("overlay");
+  const k = kubectlOn(log);
+  assert.ok(k.indexOf(`delete -f ${MANIFEST} --ignore-not-found --timeout 300s`) < k.indexOf(`apply -f ${MANIFEST}`), k.join("\n"));
+  // Overlay: no leaf peering, no rack labels, the overlay resources.
+  assert.ok(!k.some((c) => c.startsWith("label node k8s-")), k.join("\n"));
+  assert.ok(commandsOn(log, "leaf1").every((c) => !/remote-as/.test(c)));
+  assert.ok(interrupted.inputs.includes(readFileSync(new URL("../../calico/blog/overlay.yaml", import.meta.url), "utf8")));
+  assert.equal(interrupted.marker, "overlay");
+});
+
+test("VagrantDriver.podNetwork: a fresh run finds the lab in peering; after the leaves' FRR restarted it is not, and is rebuilt", async () => {
+  const log: string[] = [];
+  const cluster: FakeCluster = { ...newCluster(), calico: true, marker: "peering", testPods: true, leavesPeering: true };
+  const lab = calicoLab(cluster, log);
+  const network = await lab.podNetwork("peering");
+  assert.equal(network.pods.length, 5);
+  assert.deepEqual(kubectlOn(log), ["get daemonset/calico-node configmap/fabricspec-pod-network --namespace kube-system --ignore-not-found -o json"]);
+  assert.deepEqual(commandsOn(log, "leaf1"), ["vtysh -c 'show bgp ipv4 unicast summary json'"]);
+
+  log.length = 0;
+  cluster.leavesPeering = false;
+  await lab.startDaemon("leaf1", "bgpd");
+  await lab.podNetwork("peering");
+  const k = kubectlOn(log);
+  assert.ok(k.includes(`delete -f ${MANIFEST} --ignore-not-found --timeout 300s`) && k.includes(`apply -f ${MANIFEST}`), k.join("\n"));
+});
+
+test("VagrantDriver.podNetwork: calico-node never Ready is a LabError naming the nodes and the budget, not a hang", async () => {
+  const log: string[] = [];
+  const cluster: FakeCluster = { ...newCluster(), neverReady: ["k8s-node-l2-1", "k8s-node-l2-2"] };
+  const lab = calicoLab(cluster, log);
+  const started = performance.now();
+  await assert.rejects(lab.podNetwork("peering"), (error: unknown) => {
+    assert.ok(error instanceof LabError, String(error));
+    assert.match(error.message, /^calico-node is not Ready on k8s-node-l2-1 \(calico-node-3 Running, not ready\), k8s-node-l2-2 \(calico-node-4 Running, not ready\)/);
+    assert.match(error.message, /budget calico_node_ready 40 ms/);
+    return true;
+  });
+  assert.ok(performance.now() - started < 5_000);
+  // No test pods, the mode left recorded as changing: the next call takes it all out first.
+  assert.equal(cluster.testPods, false);
+  assert.equal(cluster.marker, "changing");
+  log.length = 0;
+  cluster.neverReady = [];
+  await lab.podNetwork("none");
+  assert.ok(kubectlOn(log).includes(`delete -f ${MANIFEST} --ignore-not-found --timeout 300s`), log.join("\n"));
+});
+
+test("VagrantDriver.runner: on a Kubernetes node, birdc asks calico-node's BIRD in its container; on a switch, commands pass as they are", async () => {
+  const log: string[] = [];
+  const cluster = newCluster();
+  const lab = calicoLab(cluster, log);
+  const absent = await lab.runner("k8s-node-l1-1").run(["birdc", "show", "protocols", "all"]);
+  assert.equal(absent.exitCode, 1);
+  assert.match(absent.stderr, /no calico-node container is running on k8s-node-l1-1/);
+  cluster.calico = true;
+  await lab.runner("k8s-node-l1-1").run(["birdc", "show", "protocols", "all"]);
+  await lab.runner("leaf1").run(["vtysh", "-c", "show bgp summary"]);
+  assert.deepEqual(log, [
+    `k8s-node-l1-1$ ${CRICTL} ps --name '^calico-node$' --state running --quiet`,
+    `k8s-node-l1-1$ ${CRICTL} ps --name '^calico-node$' --state running --quiet`,
+    `k8s-node-l1-1$ ${CRICTL} exec -- c0ffee birdcl -s /var/run/calico/bird.ctl show protocols all`,
+    "leaf1$ vtysh -c 'show bgp summary'",
+  ]);
 });

@@ -7,6 +7,7 @@
  * address, the join command taken from the control plane (`kubeadm token create
  * --print-join-command`), every worker joined, the kubeconfig fetched. kubectl runs on the control
  * plane: the API listens on the fabric, which the machine running Vagrant cannot route to.
+ * Calico per scenario (pod network modes none, peering, overlay): ./calico.ts.
  * The SSH transport is injected (`(endpoint) => CommandRunner`), so is the vagrant binary.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -14,13 +15,14 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { CommandError, LabError, UnknownNodeError, UsageError } from "../../errors.js";
-import { budgets } from "../../expect/budgets.js";
+import { budgets, type Budget } from "../../expect/budgets.js";
 import { waitForFabric } from "../../fabric/converge.js";
 import { renderFrrConfig } from "../../render/frr.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
 import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import type { KubernetesAccess, LabDriver, LabStatus, Phase, PreflightCheck, Progress, UpOptions, UpResult } from "../driver.js";
+import type { KubernetesAccess, LabDriver, LabStatus, Phase, PodNetwork, PodNetworkMode, PreflightCheck, Progress, Support, UpOptions, UpResult } from "../driver.js";
+import { VagrantPodNetworks, withCalicoBird, type VagrantPodNetworkBudgets } from "./calico.js";
 import { parseBoxList, parseMachineReadable, parsePlugins, parseSshConfig, parseStatus, upProgress, vagrantError, type VagrantRecord } from "./machine-readable.js";
 
 export const VAGRANT_DIR = fileURLToPath(new URL("../../vagrant/", import.meta.url));
@@ -43,6 +45,8 @@ export interface VagrantDriverOptions {
   readonly stateDir?: string;
   /** Waits for the fabric to converge; default: the same wait as every lab (a test replaces it). */
   readonly waitForFabric?: (runnerOf: (node: string) => CommandRunner, signal?: AbortSignal) => Promise<unknown>;
+  /** The pod network waits' budgets; default lab/expect/budgets.ts (a test gives tiny ones). */
+  readonly podNetworkBudgets?: Partial<VagrantPodNetworkBudgets>;
 }
 
 const quiet: Progress = () => {};
@@ -52,12 +56,26 @@ export class VagrantDriver implements LabDriver {
   private readonly provider: string;
   private endpoints: Map<string, SshEndpoint> | undefined;
   private readonly runners = new Map<string, CommandRunner>();
+  private readonly podNetworks: VagrantPodNetworks;
 
   constructor(
     readonly topology: Topology,
     private readonly options: VagrantDriverOptions,
   ) {
     this.provider = options.provider ?? process.env.VAGRANT_DEFAULT_PROVIDER ?? "virtualbox";
+    const all = budgets(topology.bgp);
+    const defaults: Record<keyof VagrantPodNetworkBudgets, Budget> = {
+      calicoNodeReady: all.calicoNodeReady,
+      testPodsRunning: all.testPodsRunning,
+      podNetworkRemoved: all.podNetworkRemoved,
+      routeWithdrawn: all.routeInstalled,
+    };
+    this.podNetworks = new VagrantPodNetworks({
+      topology,
+      runner: (node) => this.runner(node),
+      kubectl: () => this.kubectl(),
+      budgets: { ...defaults, ...options.podNetworkBudgets },
+    });
   }
 
   /** Runs vagrant in lab/vagrant with this topology; each machine-readable line as it comes. */
@@ -134,6 +152,7 @@ export class VagrantDriver implements LabDriver {
 
   async up(options: UpOptions = {}): Promise<UpResult> {
     const progress = options.progress ?? quiet;
+    this.podNetworks.forget();
     const phases: Phase[] = [];
     const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
       options.signal?.throwIfAborted();
@@ -224,6 +243,7 @@ export class VagrantDriver implements LabDriver {
     progress(`lab down: vagrant destroy (${ms} ms)`);
     this.endpoints = undefined;
     this.runners.clear();
+    this.podNetworks.forget();
     return [{ name: "destroy", ms }];
   }
 
@@ -243,31 +263,55 @@ export class VagrantDriver implements LabDriver {
   }
 
   async stopDaemon(node: string, daemon: string): Promise<void> {
+    // watchfrr restarts a killed daemon from frr.conf, without what vtysh changed since.
+    this.podNetworks.forget();
     await must(this.runner(node), ["pkill", "-KILL", "-x", daemon]);
   }
 
   async startDaemon(node: string, _daemon: string): Promise<void> {
+    // FRR restarts from frr.conf: a leaf loses the peering configuration a pod network gave it.
+    this.podNetworks.forget();
     await must(this.runner(node), ["systemctl", "restart", "frr"]);
+  }
+
+  /** Every pod network mode, with the real Calico (./calico.ts); the machines' kernels have ipip. */
+  async podNetworkSupport(mode: PodNetworkMode): Promise<Support> {
+    return this.podNetworks.support(mode);
+  }
+
+  podNetwork(mode: PodNetworkMode, progress?: Progress): Promise<PodNetwork> {
+    return this.podNetworks.bringTo(mode, progress);
   }
 
   async kubernetes(): Promise<KubernetesAccess> {
     const control = this.topology.hosts.find((h) => h.role === "control-plane");
     if (!control) return { ok: false, reason: `topology "${this.topology.name}" has no control-plane host` };
+    return { ok: true, kubectl: this.kubectl() };
+  }
+
+  /** kubectl on the control plane, with the cluster's kubeconfig there. */
+  private kubectl(): CommandRunner {
+    const control = this.topology.hosts.find((h) => h.role === "control-plane");
+    if (!control) throw new UsageError(`topology "${this.topology.name}" has no control-plane host`);
     const runner = this.runner(control.name);
     return {
-      ok: true,
-      kubectl: {
-        node: "kubectl",
-        run: (argv: readonly string[], options?: RunOptions) =>
-          runner.run(argv[0] === "kubectl" ? ["kubectl", "--kubeconfig", KUBECONFIG_ON_CONTROL_PLANE, ...argv.slice(1)] : argv, options),
-      },
+      node: "kubectl",
+      run: (argv: readonly string[], options?: RunOptions) =>
+        runner.run(argv[0] === "kubectl" ? ["kubectl", "--kubeconfig", KUBECONFIG_ON_CONTROL_PLANE, ...argv.slice(1)] : argv, options),
     };
   }
 
+  /** The machine's SSH runner; on a Kubernetes node `birdc` reaches calico-node's BIRD. */
   runner(node: string): CommandRunner {
-    if (!findNode(this.topology, node)) {
+    const target = findNode(this.topology, node);
+    if (!target) {
       throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
     }
+    const ssh = this.sshRunner(node);
+    return target.kind === "host" ? withCalicoBird(ssh) : ssh;
+  }
+
+  private sshRunner(node: string): CommandRunner {
     const cached = this.runners.get(node);
     if (cached) return cached;
     const endpoints = this.endpoints;
