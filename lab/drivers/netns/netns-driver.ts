@@ -36,8 +36,14 @@ import type { NetnsAddon, NetnsContext } from "./addons.js";
 import { clearState, readState, RUN_DIR, writeState, type LabProcess, type LabState } from "./state.js";
 
 const FRR_DIR = "/usr/lib/frr";
-/** Where each FRR daemon makes `<daemon>.<pid>/` for its crash logs. */
-const FRR_TEMP_DIR = "/var/tmp/frr";
+/** Where an FRR daemon keeps its crash logs, outside the lab's run directory: `/var/tmp/frr/<daemon>.<pid>/`. */
+const frrTempDir = (daemon: string, pid: number): string => join("/var/tmp/frr", `${daemon}.${pid}`);
+
+/** A recorded FRR daemon's crash-log directories: named after its PID before and after daemonizing. */
+function frrTempDirsOf(p: LabProcess): string[] {
+  if (!(p.command ?? "").startsWith(FRR_DIR)) return [];
+  return [p.pid, ...(p.startPid ? [p.startPid] : [])].map((pid) => frrTempDir(p.daemon, pid));
+}
 const quiet: Progress = () => {};
 
 export class NetnsDriver implements LabDriver {
@@ -254,7 +260,7 @@ export class NetnsDriver implements LabDriver {
         hint: `see ${join(dir, "frr.log")}`,
       });
     }
-    return { node: sw.name, daemon, pid, command: `${FRR_DIR}/${daemon}` };
+    return { node: sw.name, daemon, pid, command: `${FRR_DIR}/${daemon}`, ...(result.pid ? { startPid: result.pid } : {}) };
   }
 
   async stopDaemon(node: string, daemon: string): Promise<void> {
@@ -267,6 +273,7 @@ export class NetnsDriver implements LabDriver {
     await eventually(async () => {
       if (running.some((p) => isAlive(p.pid))) throw new LabError(`${name} on ${sw.name} did not stop`);
     }, budgets(this.topology.bgp).daemonStart);
+    for (const p of running) for (const dir of frrTempDirsOf(p)) rmSync(dir, { recursive: true, force: true });
     writeState({ ...state, processes: state.processes.filter((p) => !running.includes(p)) });
   }
 
@@ -302,10 +309,10 @@ export class NetnsDriver implements LabDriver {
     if (present.length > 0) await ipBatch(present.map((ns) => `netns del ${ns}`), "delete the namespaces");
     phases.push({ name: "namespaces", ms: Math.round(performance.now() - started), detail: `${present.length} deleted` });
     for (const node of nodeNames(this.topology)) rmSync(this.nodeDir(node), { recursive: true, force: true });
+    // A daemon stopped by SIGTERM removes its crash-log directory itself; one killed (SIGKILL) does not.
     for (const p of state.processes) {
       rmSync(this.nodeDir(p.node), { recursive: true, force: true });
-      // FRR daemons keep a per-process directory for crash logs outside the lab's run directory.
-      if ((p.command ?? "").startsWith(FRR_DIR)) rmSync(join(FRR_TEMP_DIR, `${p.daemon}.${p.pid}`), { recursive: true, force: true });
+      for (const dir of frrTempDirsOf(p)) rmSync(dir, { recursive: true, force: true });
     }
     for (const name of state.directories ?? []) rmSync(join(RUN_DIR, name), { recursive: true, force: true });
     clearState();

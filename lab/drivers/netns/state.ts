@@ -14,6 +14,11 @@ export interface LabProcess {
   readonly pid: number;
   /** The binary it runs: a recorded PID is signalled only while its command line starts with this. */
   readonly command: string;
+  /**
+   * The PID it was started as, before it daemonized: FRR names its crash-log directory
+   * (/var/tmp/frr/<daemon>.<pid>) after it, and leaves it behind when killed.
+   */
+  readonly startPid?: number;
 }
 
 export interface LabState {
