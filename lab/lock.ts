@@ -1,5 +1,5 @@
 /** One lab per machine: runs that would change it take this lock, and a second one waits. */
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabBusyError } from "./errors.js";
 import type { Progress } from "./drivers/driver.js";
@@ -58,7 +58,7 @@ export async function acquireLock(dir: string, what: string, progress: Progress,
       continue;
     }
     if (!holder || !isAlive(holder.pid)) {
-      rmSync(file, { force: true });
+      takeOverStale(file, holder?.pid);
       continue;
     }
     if (holder.pid === process.pid) throw new LabBusyError(`this process already holds the lab lock (${holder.what})`);
@@ -87,4 +87,28 @@ function mtimeOf(file: string): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Removes a dead holder's lock. Two waiters may both see it dead: each renames the file away
+ * (atomic, so only one gets it) and deletes it only if it is still the dead holder's; a live
+ * lock that the other waiter had just written in its place is put back.
+ */
+function takeOverStale(file: string, deadPid: number | undefined): void {
+  const aside = `${file}.stale.${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // another waiter moved it first
+  }
+  const moved = readHolder(aside);
+  if (moved && moved.pid !== deadPid && isAlive(moved.pid)) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      // A third lock appeared meanwhile; the one we moved has lost its file, and its holder will
+      // find that out when it releases (it removes only a lock with its own PID).
+    }
+  }
+  rmSync(aside, { force: true });
 }

@@ -96,6 +96,10 @@ Then("Calico's BIRD on every Kubernetes node has one session, with its leaf, Est
       if (!pod) return [`no calico-node pod runs on ${h.name}`];
       const argv = ["kubectl", "exec", "--namespace", "kube-system", pod.name, "--container", "calico-node", "--", "birdcl", "-s", "/var/run/calico/bird.ctl", "show", "protocols", "all"];
       const result = await runner.run(argv, { timeoutMs: 30_000 });
+      // kubectl itself failing (API unreachable, pod gone) is the lab broken, not BIRD being wrong.
+      if (result.exitCode !== 0 && /^(error:|Error from server)/m.test(result.stderr)) {
+        throw new LabError(`${h.name}: \`kubectl exec\` into ${pod.name} failed: ${result.stderr.trim().split("\n")[0]}`);
+      }
       try {
         return nodeSessionFindings(this.topology, h, parseBirdProtocols(result));
       } catch (error) {

@@ -1,4 +1,5 @@
 import { Then, When, type DataTable } from "@cucumber/cucumber";
+import { LabError } from "../lab/errors.js";
 import type { Switch } from "../lab/topology/model.js";
 import { expectNoFindings } from "../support/findings.js";
 import type { FabricWorld, PingOutcome } from "../support/world.js";
@@ -64,6 +65,7 @@ Then("every host's path to the other racks starts at its leaf's gateway", async 
     const racks = [...new Set(hosts.filter((o) => o.leaf !== h.leaf).map((o) => o.leaf))];
     return racks.map((leaf) => ({ host: h, target: hosts.find((o) => o.leaf === leaf) }));
   });
+  if (traces.length === 0) throw new LabError(`topology "${this.topology.name}" has no hosts in two different racks: there is no path to check`);
   const findings = await Promise.all(
     traces.map(async ({ host, target }) => {
       if (!target) return [];

@@ -76,6 +76,7 @@ Then("the fabric returns to its baseline within its budget", async function (thi
 
 Then("every leaf routes every other rack subnet over one spine fewer", async function (this: FabricWorld) {
   const { reduced } = requireDisruption(this);
+  if (rackSubnets(reduced).length < 2) throw new LabError(`topology "${this.topology.name}" has fewer than two racks: no leaf routes another rack`);
   const findings = await Promise.all(
     leaves(reduced).map(async (leaf) => {
       const baseline = findSwitch(this.topology, leaf.name);

@@ -47,7 +47,7 @@ export async function withLab(driver: LabDriver, what: string, work: (session: L
     controller.abort(new InterruptedError(`interrupted by ${signal}`));
     // A bring-up in progress cleans up after itself and rejects; the work's catch below exits.
     if (building) return;
-    const cleanup = removal ?? (ownsLab ? driver.down(progress) : Promise.resolve([]));
+    const cleanup = ownsLab ? (removal ??= driver.down(progress)) : (removal ?? Promise.resolve([]));
     cleanup.catch((error: unknown) => progress(`cleanup failed: ${describeError(error)}`)).finally(() => finish(exitCode ?? 130));
   };
   const session: LabSession = {
@@ -65,10 +65,14 @@ export async function withLab(driver: LabDriver, what: string, work: (session: L
       return ownsLab;
     },
     async down() {
-      removal = driver.down(progress);
-      const phases = await removal;
-      ownsLab = false;
-      return phases;
+      // One removal at a time: an interruption during this one waits for it instead of starting another.
+      removal ??= driver.down(progress);
+      try {
+        return await removal;
+      } finally {
+        removal = undefined;
+        ownsLab = false;
+      }
     },
   };
   process.on("SIGINT", onSignal);

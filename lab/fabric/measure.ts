@@ -3,20 +3,32 @@
  * looked right, and until it stayed right for a settle window.
  */
 import type { Budget } from "../expect/budgets.js";
-import { bgpSummary, kernelRoutes, type BgpPeerState, type KernelRoute } from "../probes/index.js";
+import { bgpSummary, kernelRoutes, ProbeError, type BgpPeerState, type KernelRoute } from "../probes/index.js";
 import { bgpPeers, findSwitch, type Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
 import { ESTABLISHED, routeFindings, sessionFindings } from "./judge.js";
 
-/** One look at a set of switches: their BGP neighbors and kernel routes. */
-export type Observation = ReadonlyMap<string, { readonly peers: readonly BgpPeerState[]; readonly routes: readonly KernelRoute[] }>;
+/** One look at a switch: its BGP neighbors and kernel routes, or why it could not be looked at. */
+export type SwitchView = { readonly peers: readonly BgpPeerState[]; readonly routes: readonly KernelRoute[] } | { readonly unanswered: string };
 
-export async function observe(switches: readonly string[], runnerOf: (node: string) => CommandRunner): Promise<Observation> {
+/** One look at a set of switches. */
+export type Observation = ReadonlyMap<string, SwitchView>;
+
+/**
+ * Looks at the switches. With `tolerant`, a switch whose probes fail (a bgpd restarting, not yet
+ * answering vtysh) is a finding to wait out, not an error: convergence waits retry it.
+ */
+export async function observe(switches: readonly string[], runnerOf: (node: string) => CommandRunner, tolerant = false): Promise<Observation> {
   const entries = await Promise.all(
-    switches.map(async (name) => {
+    switches.map(async (name): Promise<readonly [string, SwitchView]> => {
       const runner = runnerOf(name);
-      const [summary, routes] = await Promise.all([bgpSummary(runner), kernelRoutes(runner)]);
-      return [name, { peers: summary.value.peers, routes: routes.value }] as const;
+      try {
+        const [summary, routes] = await Promise.all([bgpSummary(runner), kernelRoutes(runner)]);
+        return [name, { peers: summary.value.peers, routes: routes.value }];
+      } catch (error) {
+        if (!tolerant || !(error instanceof ProbeError)) throw error;
+        return [name, { unanswered: error.message }];
+      }
     }),
   );
   return new Map(entries);
@@ -29,10 +41,16 @@ export async function observe(switches: readonly string[], runnerOf: (node: stri
  */
 export function judge(expected: Topology, baseline: Topology, seen: Observation): string[] {
   const findings: string[] = [];
-  for (const [name, { peers, routes }] of seen) {
+  for (const [name, view] of seen) {
     const sw = findSwitch(expected, name);
-    const before = findSwitch(baseline, name);
-    if (!sw || !before) continue;
+    if (!sw) continue;
+    // A switch the baseline lacks (the failed one, being repaired) is judged on its own expectations.
+    const before = findSwitch(baseline, name) ?? sw;
+    if ("unanswered" in view) {
+      findings.push(`${name} does not answer: ${view.unanswered}`);
+      continue;
+    }
+    const { peers, routes } = view;
     const kept = bgpPeers(expected, sw);
     findings.push(...sessionFindings(expected, sw, peers, kept.map((p) => p.node)));
     const gone = bgpPeers(baseline, before).filter((p) => !kept.some((k) => k.address === p.address));
@@ -82,7 +100,7 @@ export async function measureConvergence(options: {
   let findings: string[] = [];
   for (;;) {
     attempts++;
-    const seen = await observe(switches, runnerOf);
+    const seen = await observe(switches, runnerOf, true);
     const elapsed = Math.round(performance.now() - since);
     if (detectMs === undefined && judge(from, from, seen).length > 0) detectMs = elapsed;
     findings = judge(to, from, seen);

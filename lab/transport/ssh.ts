@@ -142,6 +142,8 @@ export class SshConnection {
     const client = this.client ?? (await this.connecting?.catch(() => undefined));
     this.client = undefined;
     if (client) await endClient(client);
+    for (const retired of this.retiring) await endClient(retired);
+    this.retiring.clear();
     await this.ownJump?.close();
     for (const wake of this.waiting.splice(0)) wake();
   }
@@ -165,6 +167,7 @@ export class SshConnection {
         client.exec(remote, (error, channel) => {
           if (error) return reject(error);
           this.sessions++;
+          this.inFlight.set(client, (this.inFlight.get(client) ?? 0) + 1);
           // Now, synchronously: the exit status may be in the same packet batch as the reply.
           resolve({ collecting: this.collect(client, channel, argv, options, started) });
         });
@@ -183,7 +186,8 @@ export class SshConnection {
       const gone = isConnectionGone(error);
       const exhausted = /open failed|no more sessions/i.test(messageOf(error));
       if (gone || exhausted) this.dropped(client);
-      if (exhausted) void endClient(client);
+      // A connection out of sessions still carries commands: it goes once they have finished.
+      if (exhausted) this.retire(client);
       if ((gone || exhausted) && mayRetry && !this.closed) return this.execOnce(argv, options, started, false);
       throw new SshError(this.node, "dropped", `could not open an SSH session: ${messageOf(error)}`, { cause: error });
     }
@@ -213,6 +217,7 @@ export class SshConnection {
         settled = true;
         clearTimeout(timer);
         client.off("close", onClientClose);
+        this.settled(client);
         if (value instanceof Error) reject(value);
         else resolve(value);
       };
@@ -266,6 +271,25 @@ export class SshConnection {
 
   private dropped(client: Client): void {
     if (this.client === client) this.client = undefined;
+  }
+
+  /** Commands running on each connection, and the connections to end when theirs have finished. */
+  private readonly inFlight = new Map<Client, number>();
+  private readonly retiring = new Set<Client>();
+
+  private retire(client: Client): void {
+    if ((this.inFlight.get(client) ?? 0) === 0) void endClient(client);
+    else this.retiring.add(client);
+  }
+
+  private settled(client: Client): void {
+    const left = (this.inFlight.get(client) ?? 1) - 1;
+    if (left > 0) {
+      this.inFlight.set(client, left);
+      return;
+    }
+    this.inFlight.delete(client);
+    if (this.retiring.delete(client)) void endClient(client);
   }
 
   /** Opens a connection: socket (direct, proxy command or jump host), handshake, host key, login. */

@@ -6,10 +6,10 @@
 import { createHash } from "node:crypto";
 import { accessSync, chownSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CommandError, LabBusyError, LabError, UnknownNodeError, UsageError } from "../../errors.js";
+import { CommandError, describeError, LabBusyError, LabError, UnknownNodeError, UsageError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
-import { waitForFabric } from "../../fabric/converge.js";
+import { fabricFindings, waitForFabric } from "../../fabric/converge.js";
 import { FRR_DAEMONS, renderDaemonConfigs, type FrrDaemon } from "../../render/frr.js";
 import { findNode, findSwitch, nodeNames, type Switch, type Topology } from "../../topology/model.js";
 import { isAlive } from "../../lock.js";
@@ -49,6 +49,8 @@ const quiet: Progress = () => {};
 export class NetnsDriver implements LabDriver {
   readonly name = "netns";
   readonly fingerprint: string;
+  /** Set while down() runs. */
+  private removing = false;
 
   /**
    * @param addons what else runs in the namespaces (sshd, BIRD), started after convergence
@@ -130,6 +132,9 @@ export class NetnsDriver implements LabDriver {
         const status = await this.status();
         const broken = status.nodes.filter((n) => !n.up).map((n) => `${n.name}: ${n.detail}`);
         progress(`reusing the ${existing.topology} lab that \`fabricspec lab up\` started${broken.length ? ` (degraded: ${broken.join("; ")})` : ""}`);
+        // Say so when it is not at its baseline: broken on purpose, or left so by an interrupted run.
+        const findings = await fabricFindings(this.topology, (node) => this.localRunner(node)).catch((error: unknown) => [describeError(error)]);
+        if (findings.length > 0) progress(`note: the reused lab is not at its baseline:\n  ${findings.join("\n  ")}`);
         return { reused: true, phases: [] };
       }
       progress(`removing leftovers of an earlier ${existing.topology} lab (${existing.phase}, pid ${existing.ownerPid})`);
@@ -147,6 +152,14 @@ export class NetnsDriver implements LabDriver {
     };
 
     const plan = planLab(this.topology);
+    // Namespaces of our names that no state records are not ours to remove: refuse before
+    // recording anything, so that no teardown ever touches them.
+    const clash = plan.namespaces.filter((ns) => namespaceInode(ns) !== undefined);
+    if (clash.length > 0) {
+      throw new LabError(`namespaces ${clash.join(", ")} exist but no fabricspec lab recorded them`, {
+        hint: `if a fabricspec run left them, remove them: ${clash.map((ns) => `ip netns del ${ns}`).join("; ")}`,
+      });
+    }
     let state: LabState = {
       topology: this.topology.name,
       fingerprint: this.fingerprint,
@@ -163,15 +176,9 @@ export class NetnsDriver implements LabDriver {
 
     try {
       await timed("preflight", "root, iproute2, FRR, kernel features", () => this.requirePreflight());
-      await timed("namespaces", `${plan.namespaces.length} namespaces`, async () => {
-        const clash = plan.namespaces.filter((ns) => namespaceInode(ns) !== undefined);
-        if (clash.length > 0) {
-          throw new LabError(`namespaces ${clash.join(", ")} exist but no fabricspec lab recorded them`, {
-            hint: `if a fabricspec run left them, remove them: ${clash.map((ns) => `ip netns del ${ns}`).join("; ")}`,
-          });
-        }
-        await ipBatch(plan.namespaces.map((ns) => `netns add ${ns}`), "create the namespaces");
-      });
+      await timed("namespaces", `${plan.namespaces.length} namespaces`, () =>
+        ipBatch(plan.namespaces.map((ns) => `netns add ${ns}`), "create the namespaces"),
+      );
       await timed("links", `${plan.links.length} veth pairs`, () => ipBatch(plan.links, "create the veth pairs"));
       // Per switch, as soon as its namespace is addressed: zebra (which must see the interfaces in
       // its first netlink dump), bgpd once zebra listens (its 1 s start timer is the long pole of
@@ -198,6 +205,7 @@ export class NetnsDriver implements LabDriver {
         writeState(state);
       });
       for (const addon of this.addons) await timed(addon.name, "addon", () => addon.up(context, progress));
+      signal?.throwIfAborted(); // interrupted during the last step: still not a lab to hand over
     } catch (error) {
       progress(signal?.aborted ? "interrupted; removing what bring-up created" : "bring-up failed; removing what it created");
       await this.down(progress);
@@ -239,6 +247,7 @@ export class NetnsDriver implements LabDriver {
   }
 
   private async spawnDaemon(sw: Switch, daemon: FrrDaemon): Promise<LabProcess> {
+    this.requireNotRemoving(`start ${daemon} on ${sw.name}`);
     const dir = this.nodeDir(sw.name);
     const pidFile = join(dir, `${daemon}.pid`);
     rmSync(pidFile, { force: true }); // a stale one would name a dead daemon
@@ -274,7 +283,9 @@ export class NetnsDriver implements LabDriver {
       if (running.some((p) => isAlive(p.pid))) throw new LabError(`${name} on ${sw.name} did not stop`);
     }, budgets(this.topology.bgp).daemonStart);
     for (const p of running) for (const dir of frrTempDirsOf(p)) rmSync(dir, { recursive: true, force: true });
-    writeState({ ...state, processes: state.processes.filter((p) => !running.includes(p)) });
+    // Re-read: the lab may have been removed meanwhile, and a write would bring its record back.
+    const now = readState();
+    if (now && !this.removing) writeState({ ...now, processes: now.processes.filter((p) => !running.some((r) => r.pid === p.pid)) });
   }
 
   async startDaemon(node: string, daemon: string): Promise<void> {
@@ -293,6 +304,20 @@ export class NetnsDriver implements LabDriver {
   }
 
   async down(progress: Progress = quiet): Promise<Phase[]> {
+    this.removing = true;
+    try {
+      return await this.removeLab(progress);
+    } finally {
+      this.removing = false;
+    }
+  }
+
+  /** Refuses to start or record anything while the lab is being removed (it would outlive it). */
+  private requireNotRemoving(what: string): void {
+    if (this.removing) throw new LabError(`cannot ${what}: the lab is being removed`);
+  }
+
+  private async removeLab(progress: Progress): Promise<Phase[]> {
     const state = readState();
     if (!state) return [];
     const phases: Phase[] = [];
@@ -418,6 +443,7 @@ export class NetnsDriver implements LabDriver {
     setState: (state: LabState) => void = writeState,
   ): NetnsContext {
     const update = (change: (state: LabState) => LabState) => {
+      this.requireNotRemoving("record a change");
       const current = getState();
       if (!current) throw new LabError("no lab is recorded: bring it up first");
       setState(change(current));
@@ -445,6 +471,7 @@ export class NetnsDriver implements LabDriver {
       ipBatch: (lines, what, node) => ipBatch(lines, what, node === undefined ? undefined : namespaceOf(node)),
       spawnDaemon: async (spec) => {
         signal?.throwIfAborted();
+        this.requireNotRemoving(`start ${spec.name} on ${spec.node}`);
         rmSync(spec.pidFile, { force: true });
         const result = await runLocal(["ip", "netns", "exec", namespaceOf(spec.node), ...spec.argv], { timeoutMs: 10_000 });
         // Some daemons (sshd) write their PID file after the parent has exited: wait for it a little.
