@@ -19,7 +19,8 @@ import type { Lock } from "../../lab/lock.js";
 import { birdProtocols, type BirdProtocol } from "../../lab/probes/bird.js";
 import { kernelRoutes } from "../../lab/probes/index.js";
 import { BLOG_TOPOLOGY } from "../../lab/topology/load.js";
-import { holdMachine, REPORT_DIR, startNode, table } from "./machine.js";
+import { holdMachine, REPORT_DIR, table } from "./machine.js";
+import { idsByName, inject, judgeVerdicts, runSuite, verdicts } from "./suite-run.js";
 
 const S = {
   P1: "every Kubernetes node has one BGP session, with its leaf",
@@ -36,7 +37,7 @@ const S = {
   P12: "a pod reaches the pods in the other racks through leaf and spine",
 } as const;
 type Id = keyof typeof S;
-const idOf = new Map<string, string>(Object.entries(S).map(([id, name]) => [name, id]));
+const idOf = idsByName(S);
 
 type Observation = (lab: LabDriver) => Promise<string | undefined>;
 
@@ -45,12 +46,6 @@ interface Fault {
   readonly inject: (lab: LabDriver) => Promise<readonly Observation[]>;
   /** The scenarios it must fail, each with fragments its failure message must contain. */
   readonly fails: Partial<Record<Id, readonly string[]>>;
-}
-
-async function exec(lab: LabDriver, node: string, argv: readonly string[]): Promise<void> {
-  const result = await lab.runner(node).run(argv, { timeoutMs: 15_000 });
-  const output = `${result.stdout}${result.stderr}`.trim();
-  if (result.exitCode !== 0 || /^%/m.test(output)) throw new Error(`injecting the fault failed: ${node}$ ${argv.join(" ")}: exit ${result.exitCode}\n${output}`);
 }
 
 const vtysh = (...commands: string[]) => ["vtysh", ...commands.flatMap((c) => ["-c", c])];
@@ -72,8 +67,8 @@ const FAULTS: readonly Fault[] = [
     name: "k8s-node-l2-1's Calico speaks AS 64512, not its rack's 65102",
     inject: async (lab) => {
       // As a Node resource without the rack's AS would: calico-node's BIRD with Calico's default AS.
-      await exec(lab, "k8s-node-l2-1", ["sed", "-i", "s/local 10.0.102.101 as 65102;/local 10.0.102.101 as 64512;/", "/run/fabricspec/k8s-node-l2-1/bird.conf"]);
-      await exec(lab, "k8s-node-l2-1", ["birdc", "configure"]);
+      await inject(lab, "k8s-node-l2-1", ["sed", "-i", "s/local 10.0.102.101 as 65102;/local 10.0.102.101 as 64512;/", "/run/fabricspec/k8s-node-l2-1/bird.conf"]);
+      await inject(lab, "k8s-node-l2-1", ["birdc", "configure"]);
       return [birdSession("k8s-node-l2-1", "local AS 64512, not Established", (p) => p.bgp?.localAs === 64512 && p.bgp.state !== "Established"), noRoute("spine1", "192.168.0.192/26")];
     },
     fails: {
@@ -90,7 +85,7 @@ const FAULTS: readonly Fault[] = [
     name: "leaf1 does not reflect routes (no route-reflector-client)",
     inject: async (lab) => {
       const nodes = ["10.0.101.10", "10.0.101.101", "10.0.101.102"];
-      await exec(lab, "leaf1", vtysh("configure terminal", "router bgp 65101", "address-family ipv4 unicast", ...nodes.map((n) => `no neighbor ${n} route-reflector-client`)));
+      await inject(lab, "leaf1", vtysh("configure terminal", "router bgp 65101", "address-family ipv4 unicast", ...nodes.map((n) => `no neighbor ${n} route-reflector-client`)));
       return [noRoute("k8s-node-l1-1", "192.168.0.128/26"), noRoute("k8s-node-l1-2", "192.168.0.64/26")];
     },
     fails: {
@@ -98,62 +93,6 @@ const FAULTS: readonly Fault[] = [
     },
   },
 ];
-
-interface Verdict {
-  readonly name: string;
-  readonly status: string;
-  readonly message: string | undefined;
-  readonly exceptionType: string | undefined;
-}
-
-const ORDER = ["UNKNOWN", "PASSED", "SKIPPED", "PENDING", "UNDEFINED", "AMBIGUOUS", "FAILED"];
-
-/** One verdict per scenario that ran, from cucumber's messages: the worst of its steps and hooks. */
-function verdicts(ndjson: string): Verdict[] {
-  const pickles = new Map<string, string>();
-  const cases = new Map<string, string>();
-  const started = new Map<string, string>();
-  const worst = new Map<string, { status: string; message?: string; exception?: { type: string } }>();
-  const out: Verdict[] = [];
-  for (const line of ndjson.split("\n").filter((l) => l.trim() !== "")) {
-    const e = JSON.parse(line) as Record<string, { id?: string; name?: string; pickleId?: string; testCaseId?: string; testCaseStartedId?: string; testStepResult?: { status: string; message?: string; exception?: { type: string } } }>;
-    if (e.pickle?.id) pickles.set(e.pickle.id, e.pickle.name ?? "");
-    if (e.testCase?.id) cases.set(e.testCase.id, e.testCase.pickleId ?? "");
-    if (e.testCaseStarted?.id) started.set(e.testCaseStarted.id, e.testCaseStarted.testCaseId ?? "");
-    const step = e.testStepFinished;
-    if (step?.testCaseStartedId && step.testStepResult) {
-      const previous = worst.get(step.testCaseStartedId);
-      if (!previous || ORDER.indexOf(step.testStepResult.status) > ORDER.indexOf(previous.status)) worst.set(step.testCaseStartedId, step.testStepResult);
-    }
-    const finished = e.testCaseFinished;
-    if (finished?.testCaseStartedId) {
-      const result = worst.get(finished.testCaseStartedId) ?? { status: "UNKNOWN" };
-      const name = pickles.get(cases.get(started.get(finished.testCaseStartedId) ?? "") ?? "") ?? "?";
-      out.push({ name, status: result.status, message: result.message, exceptionType: result.exception?.type });
-    }
-  }
-  return out;
-}
-
-function judge(fault: Fault, ran: readonly Verdict[]): string[] {
-  const problems: string[] = [];
-  for (const name of Object.values(S)) {
-    const count = ran.filter((v) => v.name === name).length;
-    if (count !== 1) problems.push(`scenario "${name}" ran ${count} times (expected once)`);
-  }
-  for (const v of ran) {
-    const id = (idOf.get(v.name) ?? v.name) as Id;
-    const want = fault.fails[id];
-    if (want) {
-      if (v.status !== "FAILED") problems.push(`${id} "${v.name}" is ${v.status} (expected FAILED)`);
-      else if (v.exceptionType !== "AssertionError") problems.push(`${id} failed with ${v.exceptionType ?? "?"}, not an AssertionError (a broken lab, not a wrong network): ${v.message}`);
-      else for (const fragment of want) if (!v.message?.includes(fragment)) problems.push(`${id}'s failure does not say "${fragment}"; it says: ${v.message}`);
-    } else if (v.status !== "PASSED") {
-      problems.push(`${id} "${v.name}" is ${v.status} (expected PASSED): ${v.message?.split("\n")[0] ?? ""}`);
-    }
-  }
-  return problems;
-}
 
 const rows: string[][] = [];
 let lock: Lock | undefined;
@@ -186,19 +125,13 @@ for (const [index, fault] of FAULTS.entries()) {
         const waiting = (await Promise.all(observations.map((o) => o(lab)))).filter((w): w is string => w !== undefined);
         if (waiting.length > 0) throw new Error(`the fault "${fault.name}" has not taken effect:\n  ${waiting.join("\n  ")}`);
       }, { ...budgets(lab.topology.bgp).ebgpSession, name: "calico_fault" });
-      const env: NodeJS.ProcessEnv = { ...process.env, FABRICSPEC_TOPOLOGY: BLOG_TOPOLOGY, FABRICSPEC_MESSAGES: messages };
-      delete env.FABRICSPEC_TAGS;
-      const child = await startNode(["node_modules/@cucumber/cucumber/bin/cucumber.js", "--profile", "selftestCalico"], env);
-      code = (await child.exited).code;
-      await child.closed;
-      output = child.output();
+      ({ code, output } = await runSuite("selftestCalico", messages));
     } finally {
       await lab.down();
     }
     const ran = verdicts(readFileSync(messages, "utf8"));
-    const problems = judge(fault, ran);
+    const problems = judgeVerdicts(S, fault.fails, ran, code);
     const expected = Object.keys(fault.fails);
-    if ((code === 0) !== (expected.length === 0)) problems.push(`cucumber exited ${code} (expected ${expected.length ? "1" : "0"})`);
     const caught = ran.filter((v) => v.status === "FAILED").map((v) => idOf.get(v.name) ?? v.name);
     rows.push([fault.name, expected.sort().join(" ") || "-", caught.sort().join(" ") || "-", problems.length ? "FAIL" : "pass"]);
     assert.deepEqual(problems, [], `the Calico scenarios misjudged "${fault.name}".\ncucumber's summary:\n${output}`);

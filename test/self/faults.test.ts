@@ -20,7 +20,8 @@ import { eventually } from "../../lab/expect/eventually.js";
 import { isAlive, type Lock } from "../../lab/lock.js";
 import { bgpSummary, bgpTable, kernelRoutes } from "../../lab/probes/index.js";
 import { BLOG_TOPOLOGY } from "../../lab/topology/load.js";
-import { holdMachine, REPORT_DIR, ROOT, startNode, table } from "./machine.js";
+import { holdMachine, REPORT_DIR, ROOT, table } from "./machine.js";
+import { idsByName, inject, judgeVerdicts, runSuite, verdicts } from "./suite-run.js";
 
 // ---------------------------------------------------------------------------------------------
 // The scenarios of the blog topology, as the self-test names them.
@@ -41,7 +42,7 @@ const SCENARIOS = {
   G5: "every host reaches every other host across racks, through its leaf",
 } as const;
 type ScenarioId = keyof typeof SCENARIOS;
-const idOf = new Map<string, string>(Object.entries(SCENARIOS).map(([id, name]) => [name, id]));
+const idOf = idsByName(SCENARIOS);
 
 // ---------------------------------------------------------------------------------------------
 // Observing the lab: each observation says what is not (yet) as the fault leaves it.
@@ -130,16 +131,6 @@ interface Fault {
   readonly fails: Partial<Record<ScenarioId, ReadonlyArray<string | RegExp>>>;
 }
 
-/** Runs argv on `node` through the driver, as `fabricspec lab exec NODE -- ARGV` does; must succeed. */
-async function exec(lab: LabDriver, node: string, argv: readonly string[]): Promise<void> {
-  const result = await lab.runner(node).run(argv, { timeoutMs: 15_000 });
-  const output = `${result.stdout}${result.stderr}`.trim();
-  // vtysh prints a rejected command ("% Unknown command", "% Invalid input") and may still exit 0.
-  if (result.exitCode !== 0 || /^%/m.test(output)) {
-    throw new Error(`injecting the fault failed: ${node}$ ${argv.join(" ")}: exit ${result.exitCode}\n${output}`);
-  }
-}
-
 const vtysh = (...commands: string[]) => ["vtysh", ...commands.flatMap((c) => ["-c", c])];
 
 /** The paths once leaf2's session with spine1 is gone: spine1 reaches rack 2 around, through leaf1 and spine2. */
@@ -162,7 +153,7 @@ const FAULTS: readonly Fault[] = [
   {
     name: "leaf2 shuts its session with spine1",
     inject: async (lab) => {
-      await exec(lab, "leaf2", vtysh("configure terminal", "router bgp 65102", "neighbor 172.16.0.2 shutdown"));
+      await inject(lab, "leaf2", vtysh("configure terminal", "router bgp 65102", "neighbor 172.16.0.2 shutdown"));
       return [neighbor("leaf2", "172.16.0.2", "Idle (Admin)", (p) => p.state === "Idle (Admin)"), ...leaf2CutFromSpine1()];
     },
     budget: "sessionLost",
@@ -178,7 +169,7 @@ const FAULTS: readonly Fault[] = [
   {
     name: "leaf2 expects the wrong AS of spine1",
     inject: async (lab) => {
-      await exec(lab, "leaf2", vtysh("configure terminal", "router bgp 65102", "neighbor 172.16.0.2 remote-as 65009"));
+      await inject(lab, "leaf2", vtysh("configure terminal", "router bgp 65102", "neighbor 172.16.0.2 remote-as 65009"));
       return [
         neighbor("leaf2", "172.16.0.2", "AS 65009, not Established", (p) => p.remoteAs === 65009 && p.state !== "Established"),
         ...leaf2CutFromSpine1(),
@@ -200,7 +191,7 @@ const FAULTS: readonly Fault[] = [
       // The route-map entry that lets the rack's bridge through (lab/render/frr.ts: lo is 10, the
       // bridge 20). The delay timer is set to 0 only after the change: that fires the pending timer
       // at once, whereas a change made while the timer is 0 never reaches redistributed routes.
-      await exec(lab, "leaf2", vtysh("configure terminal", "no route-map FABRIC-CONNECTED permit 20", "bgp route-map delay-timer 0"));
+      await inject(lab, "leaf2", vtysh("configure terminal", "no route-map FABRIC-CONNECTED permit 20", "bgp route-map delay-timer 0"));
       return [route("spine1", "10.0.102.0/24", []), route("spine2", "10.0.102.0/24", []), route("leaf1", "10.0.102.0/24", [])];
     },
     budget: "policyChanged",
@@ -215,7 +206,7 @@ const FAULTS: readonly Fault[] = [
   {
     name: "leaf1's uplink to spine1 goes down",
     inject: async (lab) => {
-      await exec(lab, "leaf1", ["ip", "link", "set", "swp51", "down"]);
+      await inject(lab, "leaf1", ["ip", "link", "set", "swp51", "down"]);
       return [
         sessionDown("leaf1", "172.16.0.0"),
         sessionDown("spine1", "172.16.0.1"),
@@ -241,7 +232,7 @@ const FAULTS: readonly Fault[] = [
   {
     name: "k8s-node-l2-1 has the wrong default gateway",
     inject: async (lab) => {
-      await exec(lab, "k8s-node-l2-1", ["ip", "route", "replace", "default", "via", "10.0.102.254"]);
+      await inject(lab, "k8s-node-l2-1", ["ip", "route", "replace", "default", "via", "10.0.102.254"]);
       return [route("k8s-node-l2-1", "0.0.0.0/0", ["10.0.102.254"])];
     },
     budget: "immediate",
@@ -254,7 +245,7 @@ const FAULTS: readonly Fault[] = [
     inject: async (lab) => {
       const pid = readState()?.processes.find((p) => p.node === "spine2" && p.daemon === "bgpd")?.pid;
       assert.ok(pid !== undefined, "the lab state records no bgpd on spine2");
-      await exec(lab, "spine2", ["kill", "-TERM", String(pid)]);
+      await inject(lab, "spine2", ["kill", "-TERM", String(pid)]);
       return [
         ended(pid, "spine2's bgpd"),
         sessionDown("leaf1", "172.16.0.4"),
@@ -282,7 +273,7 @@ const FAULTS: readonly Fault[] = [
   {
     name: "leaf1 leaks its /31 to spine1 into BGP",
     inject: async (lab) => {
-      await exec(lab, "leaf1", vtysh("configure terminal", "route-map FABRIC-CONNECTED permit 30", "match interface swp51", "exit", "bgp route-map delay-timer 0"));
+      await inject(lab, "leaf1", vtysh("configure terminal", "route-map FABRIC-CONNECTED permit 30", "match interface swp51", "exit", "bgp route-map delay-timer 0"));
       return [inBgpTable("spine1", "172.16.0.0/31"), inBgpTable("spine2", "172.16.0.0/31"), inBgpTable("leaf2", "172.16.0.0/31")];
     },
     budget: "policyChanged",
@@ -292,108 +283,6 @@ const FAULTS: readonly Fault[] = [
     },
   },
 ];
-
-// ---------------------------------------------------------------------------------------------
-// Running the suite and reading its verdict.
-
-interface Verdict {
-  readonly name: string;
-  /** The worst status of the scenario's steps and hooks. */
-  readonly status: string;
-  /** The failing step's message, and the type of what it threw. */
-  readonly message: string | undefined;
-  readonly exceptionType: string | undefined;
-}
-
-/** cucumber-messages' step statuses, best to worst. */
-const STATUS_ORDER = ["UNKNOWN", "PASSED", "SKIPPED", "PENDING", "UNDEFINED", "AMBIGUOUS", "FAILED"];
-
-interface StepResult {
-  status: string;
-  message?: string;
-  exception?: { type: string };
-}
-
-/**
- * One verdict per scenario that ran: pickle (scenario) <- testCase <- testCaseStarted <- step results.
- * Pickles excluded by tags have no testCase; attempts that cucumber retries are left out.
- */
-function verdicts(ndjson: string): Verdict[] {
-  const pickles = new Map<string, string>();
-  const testCases = new Map<string, string>();
-  const started = new Map<string, string>();
-  const worst = new Map<string, StepResult>();
-  const result: Verdict[] = [];
-  for (const line of ndjson.split("\n")) {
-    if (line.trim() === "") continue;
-    const envelope = JSON.parse(line) as {
-      pickle?: { id: string; name: string };
-      testCase?: { id: string; pickleId: string };
-      testCaseStarted?: { id: string; testCaseId: string };
-      testStepFinished?: { testCaseStartedId: string; testStepResult: StepResult };
-      testCaseFinished?: { testCaseStartedId: string; willBeRetried: boolean };
-    };
-    if (envelope.pickle) pickles.set(envelope.pickle.id, envelope.pickle.name);
-    if (envelope.testCase) testCases.set(envelope.testCase.id, envelope.testCase.pickleId);
-    if (envelope.testCaseStarted) started.set(envelope.testCaseStarted.id, envelope.testCaseStarted.testCaseId);
-    const step = envelope.testStepFinished;
-    if (step) {
-      const previous = worst.get(step.testCaseStartedId);
-      if (!previous || STATUS_ORDER.indexOf(step.testStepResult.status) > STATUS_ORDER.indexOf(previous.status)) {
-        worst.set(step.testCaseStartedId, step.testStepResult);
-      }
-    }
-    const finished = envelope.testCaseFinished;
-    if (finished && !finished.willBeRetried) {
-      const pickleId = testCases.get(started.get(finished.testCaseStartedId) ?? "") ?? "";
-      const step = worst.get(finished.testCaseStartedId) ?? { status: "UNKNOWN" };
-      result.push({ name: pickles.get(pickleId) ?? `(pickle ${pickleId})`, status: step.status, message: step.message, exceptionType: step.exception?.type });
-    }
-  }
-  return result;
-}
-
-/** The acceptance features, run by cucumber in a child process (profile `selftest` in cucumber.mjs). */
-async function runSuite(messages: string): Promise<{ code: number | null; output: string }> {
-  // The fault table is about the blog lab and its 13 scenarios: pin the topology, and drop a tag
-  // filter a developer may have set for the acceptance run.
-  const env: NodeJS.ProcessEnv = { ...process.env, FABRICSPEC_TOPOLOGY: BLOG_TOPOLOGY, FABRICSPEC_MESSAGES: messages };
-  delete env.FABRICSPEC_TAGS;
-  const child = await startNode(["node_modules/@cucumber/cucumber/bin/cucumber.js", "--profile", "selftest"], env);
-  const { code } = await child.exited;
-  await child.closed;
-  return { code, output: child.output() };
-}
-
-/** What is wrong with a run's verdicts for a fault; empty when the suite judged it exactly right. */
-function judge(fault: Fault, ran: readonly Verdict[]): string[] {
-  const problems: string[] = [];
-  const expected = new Set<string>(Object.keys(fault.fails));
-  for (const name of Object.values(SCENARIOS)) {
-    const count = ran.filter((v) => v.name === name).length;
-    if (count !== 1) problems.push(`scenario "${name}" ran ${count} times (expected once)`);
-  }
-  for (const v of ran) {
-    const id = idOf.get(v.name) ?? v.name;
-    const firstLine = (v.message ?? "").split("\n")[0];
-    if (expected.has(id)) {
-      if (v.status !== "FAILED") {
-        problems.push(`${id} "${v.name}" is ${v.status} (expected FAILED)`);
-        continue;
-      }
-      if (!v.message?.startsWith("AssertionError") || (v.exceptionType !== undefined && v.exceptionType !== "AssertionError")) {
-        problems.push(`${id} failed with ${v.exceptionType ?? "an error"}, not an AssertionError (a broken lab, not a wrong network): ${firstLine}`);
-      }
-      for (const fragment of fault.fails[id as ScenarioId] ?? []) {
-        const found = typeof fragment === "string" ? v.message?.includes(fragment) : fragment.test(v.message ?? "");
-        if (!found) problems.push(`${id}'s failure does not say ${String(fragment)}; it says: ${v.message}`);
-      }
-    } else if (v.status !== "PASSED") {
-      problems.push(`${id} "${v.name}" is ${v.status} (expected PASSED): ${firstLine}`);
-    }
-  }
-  return problems;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -453,15 +342,14 @@ for (const [index, fault] of FAULTS.entries()) {
         if (waiting.length > 0) throw new Error(`the fault "${fault.name}" has not taken effect:\n  ${waiting.join("\n  ")}`);
       }, budget);
       inEffectMs = settled.elapsedMs;
-      suite = await runSuite(messages);
+      suite = await runSuite("selftest", messages);
     } finally {
       await lab.down((m) => log.push(m));
     }
 
     const ran = verdicts(readFileSync(messages, "utf8"));
-    const problems = judge(fault, ran);
+    const problems = judgeVerdicts(SCENARIOS, fault.fails, ran, suite.code);
     const expected = Object.keys(fault.fails);
-    if ((suite.code === 0) !== (expected.length === 0)) problems.push(`cucumber exited ${suite.code} (expected ${expected.length ? "1" : "0"})`);
     const caught = ran.filter((v) => v.status === "FAILED").map((v) => idOf.get(v.name) ?? v.name);
     const messagesById = Object.fromEntries(ran.filter((v) => v.message).map((v) => [idOf.get(v.name) ?? v.name, v.message ?? ""]));
     rows.push({
