@@ -2,15 +2,14 @@ import { Given, Then, When } from "@cucumber/cucumber";
 import { LabError } from "../lab/errors.js";
 import { budgets, SETTLE_MS, type Budget } from "../lab/expect/budgets.js";
 import { expectedRoutes } from "../lab/fabric/expected.js";
-import { judge, measureConvergence, observe, type ConvergenceFigures } from "../lab/fabric/measure.js";
+import { fabricFindings } from "../lab/fabric/converge.js";
+import { measureConvergence, type ConvergenceFigures } from "../lab/fabric/measure.js";
 import { findSwitch, leaves, rackSubnets, spines, withoutLink, withoutSwitch, type Switch, type Topology } from "../lab/topology/model.js";
 import { expectNoFindings } from "../support/findings.js";
 import type { Disruption, FabricWorld } from "../support/world.js";
 
 Given("the fabric is at its baseline", async function (this: FabricWorld) {
-  const t = this.topology;
-  const seen = await observe(t.switches.map((s) => s.name), (n) => this.runner(n));
-  expectNoFindings(judge(t, t, seen));
+  expectNoFindings(await fabricFindings(this.topology, (n) => this.runner(n)));
 });
 
 function firstSpine(world: FabricWorld): Switch {

@@ -2,10 +2,11 @@
 import { ConvergenceError, LabError } from "../errors.js";
 import type { Budget } from "../expect/budgets.js";
 import { eventually, type Settled } from "../expect/eventually.js";
-import { bgpSummary, kernelRoutes, ProbeError } from "../probes/index.js";
+import { kernelRoutes, ProbeError } from "../probes/index.js";
 import type { Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
-import { routeFindings, sessionFindings } from "./judge.js";
+import { routeFindings } from "./judge.js";
+import { judge, observe } from "./measure.js";
 
 /** What is still wrong in the fabric's kernel routes, across all switches. */
 async function routingFindings(t: Topology, runnerOf: (node: string) => CommandRunner): Promise<string[]> {
@@ -17,10 +18,7 @@ async function routingFindings(t: Topology, runnerOf: (node: string) => CommandR
 
 /** What is still wrong in the fabric, sessions and routes, across all switches (empty when converged). */
 export async function fabricFindings(t: Topology, runnerOf: (node: string) => CommandRunner): Promise<string[]> {
-  const perSwitch = await Promise.all(
-    t.switches.map(async (sw) => sessionFindings(t, sw, (await bgpSummary(runnerOf(sw.name))).value.peers)),
-  );
-  return [...perSwitch.flat(), ...(await routingFindings(t, runnerOf))];
+  return judge(t, t, await observe(t.switches.map((s) => s.name), runnerOf));
 }
 
 /**

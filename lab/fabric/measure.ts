@@ -52,8 +52,9 @@ export function judge(expected: Topology, baseline: Topology, seen: Observation)
     }
     const { peers, routes } = view;
     const kept = bgpPeers(expected, sw);
-    findings.push(...sessionFindings(expected, sw, peers, kept.map((p) => p.node)));
     const gone = bgpPeers(baseline, before).filter((p) => !kept.some((k) => k.address === p.address));
+    // Exactly its sessions, unless some are cut off: those stay configured, and must be down.
+    findings.push(...sessionFindings(expected, sw, peers, gone.length > 0 ? kept.map((p) => p.node) : undefined));
     for (const peer of gone) {
       const state = peers.find((p) => p.address === peer.address)?.state;
       if (state === ESTABLISHED) findings.push(`${name}: the neighbor ${peer.address} (${peer.node}) is Established (expected down: it is cut off)`);
