@@ -24,6 +24,8 @@ export interface Switch {
   readonly name: string;
   readonly role: Role;
   readonly asn: number;
+  /** How often it accepts its own AS in a received path (`allowas-in`): 1 where its AS is reused, else 0. */
+  readonly allowasIn: number;
   /** The loopback address (no prefix length); also the router-id. */
   readonly loopback: string;
   readonly interfaces: readonly Interface[];
@@ -59,6 +61,8 @@ export interface Topology {
   /** The file it was read from. */
   readonly source: string;
   readonly bgp: { readonly keepalive: number; readonly hold: number };
+  /** Which roles share an AS (RFC 7938 5.2): per-switch, spines shared, leaf ASNs reused. */
+  readonly asPlan: { readonly spine: "per-switch" | "shared"; readonly leaf: "per-switch" | "reused" };
   readonly switches: readonly Switch[];
   readonly hosts: readonly Host[];
 }
