@@ -1,5 +1,6 @@
 /** The derived model: everything the lab, the renderers and the generic scenarios need. */
 import { networkOf, parseCidr } from "./ip.js";
+import { converge, type BestRoute } from "./path-vector.js";
 
 export type Role = "spine" | "leaf";
 
@@ -65,6 +66,8 @@ export interface Topology {
   readonly asPlan: { readonly spine: "per-switch" | "shared"; readonly leaf: "per-switch" | "reused" };
   readonly switches: readonly Switch[];
   readonly hosts: readonly Host[];
+  /** Sessions that are down while their links are up (a failure scenario's), as pairs of switch names. */
+  readonly failedSessions?: ReadonlyArray<readonly [string, string]>;
 }
 
 export const spines = (t: Topology): Switch[] => t.switches.filter((s) => s.role === "spine");
@@ -80,13 +83,16 @@ export function findSwitch(t: Topology, name: string): Switch | undefined {
   return t.switches.find((s) => s.name === name);
 }
 
-/** The switch's eBGP neighbors: the far end of each of its links. */
+/** The switch's eBGP neighbors: the far end of each of its links, but for sessions that failed. */
 export function bgpPeers(t: Topology, sw: Switch): BgpPeer[] {
-  return sw.interfaces.map((i) => {
-    const far = findSwitch(t, i.peer.node);
-    if (!far) throw new Error(`model invariant: ${sw.name}.${i.name} points at unknown ${i.peer.node}`);
-    return { address: i.peer.ip, node: far.name, remoteAs: far.asn, localInterface: i.name };
-  });
+  const failed = (far: string) => (t.failedSessions ?? []).some(([a, b]) => (a === sw.name && b === far) || (b === sw.name && a === far));
+  return sw.interfaces
+    .filter((i) => !failed(i.peer.node))
+    .map((i) => {
+      const far = findSwitch(t, i.peer.node);
+      if (!far) throw new Error(`model invariant: ${sw.name}.${i.name} points at unknown ${i.peer.node}`);
+      return { address: i.peer.ip, node: far.name, remoteAs: far.asn, localInterface: i.name };
+    });
 }
 
 /** What a switch originates into BGP: its loopback and, on a leaf, its rack subnet. */
@@ -94,9 +100,29 @@ export function advertisedPrefixes(sw: Switch): string[] {
   return [`${sw.loopback}/32`, ...(sw.rack ? [sw.rack.subnet] : [])];
 }
 
-/** Every prefix a switch should learn over BGP: what every other switch originates. */
+const converged = new WeakMap<Topology, Map<string, BestRoute[]>>();
+
+/**
+ * The switch's best routes once BGP has converged over this topology (path-vector.ts): one per
+ * prefix it learns, with every equal-cost next hop, in the order of the switches that originate them.
+ */
+export function bestRoutes(t: Topology, sw: Switch): BestRoute[] {
+  let all = converged.get(t);
+  if (!all) {
+    all = converge(t.switches.map((s) => ({ name: s.name, asn: s.asn, allowasIn: s.allowasIn, originates: advertisedPrefixes(s), sessions: bgpPeers(t, s) })));
+    converged.set(t, all);
+  }
+  return all.get(sw.name) ?? [];
+}
+
+/** Every prefix a switch should learn over BGP: what the others originate and BGP carries to it. */
 export function expectedPrefixes(t: Topology, sw: Switch): string[] {
-  return t.switches.filter((other) => other !== sw).flatMap(advertisedPrefixes);
+  return bestRoutes(t, sw).map((r) => r.prefix);
+}
+
+/** Every prefix the fabric's switches originate. */
+export function fabricPrefixes(t: Topology): string[] {
+  return t.switches.flatMap(advertisedPrefixes);
 }
 
 /** The point-to-point subnets, which the fabric must not advertise. */
@@ -136,4 +162,9 @@ export function withoutLink(t: Topology, node: string, interfaceName: string): T
   const isCut = (owner: string, i: Interface) =>
     (owner === node && i.name === interfaceName) || (owner === cut.peer.node && i.name === cut.peer.interface);
   return { ...t, switches: t.switches.map((s) => ({ ...s, interfaces: s.interfaces.filter((i) => !isCut(s.name, i)) })) };
+}
+
+/** The fabric as it is with the session between two switches down, their link still up. */
+export function withoutSession(t: Topology, a: string, b: string): Topology {
+  return { ...t, failedSessions: [...(t.failedSessions ?? []), [a, b]] };
 }
