@@ -68,6 +68,7 @@ function renderRouteMap(sw: Switch): string[] {
 }
 
 function renderBgp(t: Topology, sw: Switch): string[] {
+  const peers = bgpPeers(t, sw);
   return [
     `router bgp ${sw.asn}`,
     ` bgp router-id ${sw.loopback}`,
@@ -76,10 +77,12 @@ function renderBgp(t: Topology, sw: Switch): string[] {
     // Announce the initial table at once instead of batching it for ~1 s: a fabric this size
     // gains nothing from the batching, and bring-up time is what engineers wait for.
     " coalesce-time 0",
-    ...bgpPeers(t, sw).map((p) => ` neighbor ${p.address} remote-as ${p.remoteAs}`),
+    ...peers.map((p) => ` neighbor ${p.address} remote-as ${p.remoteAs}`),
     " !",
     " address-family ipv4 unicast",
     `  redistribute connected route-map ${CONNECTED_ROUTE_MAP}`,
+    // A leaf whose AS another leaf reuses accepts paths carrying it (asPlan.leaf: reused).
+    ...(sw.allowasIn > 0 ? peers.map((p) => `  neighbor ${p.address} allowas-in ${sw.allowasIn}`) : []),
     " exit-address-family",
     "!",
   ];
