@@ -208,12 +208,12 @@ export class NetnsPodNetworks {
   }
 }
 
-/** The pools of the peering resources, or Calico's default pool when they cannot be read. */
+/** The pools of the peering resources, or the topology's pod network when they cannot be read. */
 function safePools(context: NetnsContext): readonly string[] {
   try {
     return calicoPlan(context.topology, "peering").pools;
   } catch {
-    return ["192.168.0.0/16"];
+    return [context.topology.podNetwork];
   }
 }
 

@@ -9,8 +9,6 @@
 import { stringify } from "yaml";
 import { leaves, type Topology } from "../topology/model.js";
 
-/** Calico's default pool (and the pod network CIDR of its kubeadm quickstart). */
-export const POD_POOL = "192.168.0.0/16";
 /** Calico's default block size: a node's pods share one /26 (64 addresses). */
 export const BLOCK_SIZE = 26;
 /** Calico's default AS, used by the node-to-node mesh. */
@@ -28,7 +26,7 @@ export function renderCalicoResources(t: Topology, mode: Mode): string {
       ? "# Mesh off, one AS per rack: every node peers with its leaf in the leaf's AS; no encapsulation."
       : "# Calico as installed: node-to-node mesh (AS 64512) and IPIP; the fabric carries no pod routes.",
   ];
-  const documents = mode === "peering" ? peering(t) : overlay();
+  const documents = mode === "peering" ? peering(t) : overlay(t);
   return `${header.join("\n")}\n${documents.map((d) => `---\n${stringify(d)}`).join("")}`;
 }
 
@@ -37,7 +35,7 @@ const API = "projectcalico.org/v3";
 function peering(t: Topology): object[] {
   return [
     { apiVersion: API, kind: "BGPConfiguration", metadata: { name: "default" }, spec: { logSeverityScreen: "Info", nodeToNodeMeshEnabled: false, asNumber: CALICO_DEFAULT_AS } },
-    pool("Never", false),
+    pool(t, "Never", false),
     ...t.hosts.map((h) => {
       const leaf = t.switches.find((s) => s.name === h.leaf);
       return {
@@ -55,19 +53,20 @@ function peering(t: Topology): object[] {
   ];
 }
 
-function overlay(): object[] {
+function overlay(t: Topology): object[] {
   return [
     { apiVersion: API, kind: "BGPConfiguration", metadata: { name: "default" }, spec: { logSeverityScreen: "Info", nodeToNodeMeshEnabled: true, asNumber: CALICO_DEFAULT_AS } },
-    pool("Always", true),
+    pool(t, "Always", true),
   ];
 }
 
 /** natOutgoing: pods that leave the pool go out with their node's address; not needed when the fabric routes the pod blocks. */
-function pool(ipipMode: "Never" | "Always", natOutgoing: boolean): object {
+function pool(t: Topology, ipipMode: "Never" | "Always", natOutgoing: boolean): object {
   return {
     apiVersion: API,
     kind: "IPPool",
     metadata: { name: "default-ipv4-ippool" },
-    spec: { cidr: POD_POOL, blockSize: BLOCK_SIZE, ipipMode, vxlanMode: "Never", natOutgoing, nodeSelector: "all()" },
+    // The topology's pod network (default Calico's own 192.168.0.0/16).
+    spec: { cidr: t.podNetwork, blockSize: BLOCK_SIZE, ipipMode, vxlanMode: "Never", natOutgoing, nodeSelector: "all()" },
   };
 }

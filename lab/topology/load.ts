@@ -154,7 +154,32 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
       if (contains(wider, narrower.address)) add(pathI, `subnet ${networkOf(x)} overlaps ${networkOf(y)} (${pathJ})`);
     }
   }
+  checkPodNetwork(file, add);
   return issues;
+}
+
+/** The pods' addresses are their own: no loopback, link or rack of the fabric inside the pod network, nor around it. */
+function checkPodNetwork(file: TopologyFile, add: (path: string, message: string) => void): void {
+  const pods = parseCidr(file.podNetwork);
+  if (!pods) return;
+  if (networkOf(pods) !== file.podNetwork) {
+    add("podNetwork", `${file.podNetwork} is not a network address (did you mean ${networkOf(pods)}?)`);
+    return;
+  }
+  const fabric: Array<[string, string]> = [];
+  for (const [name, sw] of Object.entries(file.switches)) {
+    fabric.push([`switches.${name}.loopback`, sw.loopback]);
+    if (sw.rack) fabric.push([`switches.${name}.rack.subnet`, sw.rack.subnet]);
+  }
+  file.links.forEach((l, i) => fabric.push([`links[${i}]`, l.a.address]));
+  for (const [path, text] of fabric) {
+    const cidr = parseCidr(text);
+    if (!cidr) continue;
+    const [wider, narrower] = cidr.prefixLength <= pods.prefixLength ? [cidr, pods] : [pods, cidr];
+    if (contains(wider, narrower.address)) {
+      add("podNetwork", `${file.podNetwork} overlaps ${networkOf(cidr)} (${path}): the pods' addresses would collide with the fabric's`);
+    }
+  }
 }
 
 function build(file: TopologyFile, source: string): Topology {
@@ -204,5 +229,5 @@ function build(file: TopologyFile, source: string): Topology {
       leafPort: `swp${port}`,
     });
   }
-  return { name: file.name, source, bgp: file.bgp, asPlan: file.asPlan, switches, hosts };
+  return { name: file.name, source, bgp: file.bgp, asPlan: file.asPlan, podNetwork: file.podNetwork, switches, hosts };
 }

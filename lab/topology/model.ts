@@ -64,6 +64,8 @@ export interface Topology {
   readonly bgp: { readonly keepalive: number; readonly hold: number };
   /** Which roles share an AS (RFC 7938 5.2): per-switch, spines shared, leaf ASNs reused. */
   readonly asPlan: { readonly spine: "per-switch" | "shared"; readonly leaf: "per-switch" | "reused" };
+  /** The pod network's CIDR (kubeadm's --pod-network-cidr, Calico's IPPool). */
+  readonly podNetwork: string;
   readonly switches: readonly Switch[];
   readonly hosts: readonly Host[];
   /** Sessions that are down while their links are up (a failure scenario's), as pairs of switch names. */

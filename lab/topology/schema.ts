@@ -39,6 +39,9 @@ export const hostSchema = z.strictObject({
   role: z.enum(["control-plane", "worker"]).default("worker"),
 });
 
+/** Calico's default pool, which its kubeadm quickstart gives as --pod-network-cidr. */
+export const DEFAULT_POD_NETWORK = "192.168.0.0/16";
+
 /** How a role's switches are numbered: the AS plans of RFC 7938 section 5.2. */
 export const asPlanSchema = z.strictObject({
   spine: z
@@ -61,6 +64,9 @@ export const topologySchema = z.strictObject({
     })
     .default({ keepalive: 3, hold: 9 }),
   asPlan: asPlanSchema.default({ spine: "per-switch", leaf: "per-switch" }).describe("the AS plan, per role; every switch its own AS when not written"),
+  podNetwork: cidr
+    .default(DEFAULT_POD_NETWORK)
+    .describe("the pods' addresses: kubeadm's --pod-network-cidr and Calico's IPPool; must not overlap the fabric's addresses"),
   switches: z.record(name, switchSchema),
   links: z.array(linkSchema),
   hosts: z.record(name, hostSchema).default({}),

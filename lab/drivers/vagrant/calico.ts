@@ -189,7 +189,7 @@ export class VagrantPodNetworks {
         await must(runner, ["ip", "route", "flush", "proto", "bird"]);
       }),
     );
-    const pools = [...new Set(modes.flatMap((m) => safePlan(t, m)?.pools ?? ["192.168.0.0/16"]))];
+    const pools = [...new Set(modes.flatMap((m) => safePlan(t, m)?.pools ?? [t.podNetwork]))];
     await eventually(() => this.noPodRoutes(pools), this.lab.budgets.routeWithdrawn);
     await eventually(() => this.nodesNotReady(), this.lab.budgets.podNetworkRemoved);
     await must(kubectl, ["kubectl", "delete", "configmap", MARKER, "--namespace", MARKER_NAMESPACE, "--ignore-not-found"]);

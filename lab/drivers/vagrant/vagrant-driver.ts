@@ -29,8 +29,6 @@ export const VAGRANT_DIR = fileURLToPath(new URL("../../vagrant/", import.meta.u
 /** Where the driver keeps what it fetched (kubeconfig), next to Vagrant's own state. */
 const STATE_DIR = join(VAGRANT_DIR, ".vagrant", "fabricspec");
 const KUBECONFIG_ON_CONTROL_PLANE = "/etc/kubernetes/admin.conf";
-/** Calico's pod network CIDR (lab/render/calico.ts POD_POOL), given to kubeadm init. */
-const POD_NETWORK_CIDR = "192.168.0.0/16";
 
 export interface VagrantDriverOptions {
   /** The SSH transport: a CommandRunner for an endpoint (lab/transport/ssh.ts). */
@@ -213,7 +211,7 @@ export class VagrantDriver implements LabDriver {
     const initialized = await cp.run(["test", "-f", KUBECONFIG_ON_CONTROL_PLANE]);
     if (initialized.exitCode !== 0) {
       progress(`kubeadm init on ${control.name} (${control.address})`);
-      await must(cp, ["kubeadm", "init", "--apiserver-advertise-address", control.address, "--pod-network-cidr", POD_NETWORK_CIDR, "--node-name", control.name], undefined, 20 * 60_000);
+      await must(cp, ["kubeadm", "init", "--apiserver-advertise-address", control.address, "--pod-network-cidr", this.topology.podNetwork, "--node-name", control.name], undefined, 20 * 60_000);
     }
     const printed = await must(cp, ["kubeadm", "token", "create", "--print-join-command"]);
     const joinArgv = printed.stdout.trim().split(/\s+/);
