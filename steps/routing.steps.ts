@@ -1,4 +1,5 @@
 import { Then, type DataTable } from "@cucumber/cucumber";
+import { learnedFindings } from "../lab/fabric/bgp-table.js";
 import { leakedLinkFindings, routeFindings } from "../lab/fabric/judge.js";
 import { leaves, linkSubnets, rackSubnets, spines, type Switch } from "../lab/topology/model.js";
 import { expectNoFindings } from "../support/findings.js";
@@ -57,5 +58,10 @@ Then("every leaf routes every other rack subnet over all spines", async function
       return routeFindings(this.topology, leaf, await this.kernelRoutes(leaf.name), others);
     }),
   );
+  expectNoFindings(findings.flat());
+});
+
+Then("every switch has learned exactly the prefixes BGP carries to it, with the fabric's origin", async function (this: FabricWorld) {
+  const findings = await Promise.all(this.topology.switches.map(async (sw) => learnedFindings(this.topology, sw, await this.bgpTable(sw.name))));
   expectNoFindings(findings.flat());
 });

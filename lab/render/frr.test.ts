@@ -214,3 +214,25 @@ test("FRR 8.4 accepts the configs of shared spine AS, reused leaf AS and 4-byte 
     });
   }
 });
+
+test("origination by network statements: no route-map, one network per advertised prefix (origin IGP)", () => {
+  const t: Topology = { ...blog, origination: "network" };
+  const bgpd = renderDaemonConfigs(t, sw("leaf1")).bgpd.split("\n");
+  assert.ok(!bgpd.some((l) => l.includes("route-map") || l.includes("redistribute")), bgpd.join("\n"));
+  const af = bgpd.slice(bgpd.indexOf(" address-family ipv4 unicast") + 1, bgpd.indexOf(" exit-address-family"));
+  assert.deepEqual(af, ["  network 172.16.255.101/32", "  network 10.0.101.0/24"]);
+});
+
+test("FRR 8.4 accepts the network-statement configs", { skip: noFrr }, () => {
+  const t: Topology = { ...blog, origination: "network" };
+  for (const s of t.switches) {
+    withConfigs({ "frr.conf": renderFrrConfig(t, s), "bgpd.conf": renderDaemonConfigs(t, s).bgpd }, (path) => {
+      assert.deepEqual(vtyshCheck(path("frr.conf")), { status: 0, output: "" }, `vtysh -C on ${s.name}'s frr.conf`);
+      // A network statement makes bgpd ask zebra to track the prefix, which -Z (no zebra) refuses
+      // with one log line; any other output (an unknown command) still fails.
+      const checked = bgpdCheck(path("bgpd.conf"));
+      const lines = checked.output.split("\n").filter((l) => l !== "" && !/sendmsg_nexthop: zclient_send_message\(\) failed$/.test(l));
+      assert.deepEqual({ status: checked.status, lines }, { status: 0, lines: [] }, `bgpd -C on ${s.name}'s bgpd.conf`);
+    });
+  }
+});

@@ -241,3 +241,9 @@ test("a pod network that overlaps the fabric's addresses names each overlap with
   ]);
   rejects((d) => void (d.podNetwork = "pods"), [{ path: "podNetwork", message: "must be an IPv4 prefix like 172.16.0.0/31" }]);
 });
+
+test("origination: redistribute (the blog's, origin incomplete) unless network is written", () => {
+  assert.equal(parseTopology(BLOG_TEXT, SOURCE).origination, "redistribute");
+  assert.equal(parseTopology(edited((d) => void (d.origination = "network")), SOURCE).origination, "network");
+  rejects((d) => void (d.origination = "static"), [{ path: "origination", message: 'Invalid option: expected one of "redistribute"|"network"' }]);
+});

@@ -229,5 +229,5 @@ function build(file: TopologyFile, source: string): Topology {
       leafPort: `swp${port}`,
     });
   }
-  return { name: file.name, source, bgp: file.bgp, asPlan: file.asPlan, podNetwork: file.podNetwork, switches, hosts };
+  return { name: file.name, source, bgp: file.bgp, asPlan: file.asPlan, origination: file.origination, podNetwork: file.podNetwork, switches, hosts };
 }

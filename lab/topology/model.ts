@@ -64,6 +64,8 @@ export interface Topology {
   readonly bgp: { readonly keepalive: number; readonly hold: number };
   /** Which roles share an AS (RFC 7938 5.2): per-switch, spines shared, leaf ASNs reused. */
   readonly asPlan: { readonly spine: "per-switch" | "shared"; readonly leaf: "per-switch" | "reused" };
+  /** How prefixes enter BGP: `redistribute connected` through a route-map, or `network` statements. */
+  readonly origination: "redistribute" | "network";
   /** The pod network's CIDR (kubeadm's --pod-network-cidr, Calico's IPPool). */
   readonly podNetwork: string;
   readonly switches: readonly Switch[];
@@ -120,6 +122,11 @@ export function bestRoutes(t: Topology, sw: Switch): BestRoute[] {
 /** Every prefix a switch should learn over BGP: what the others originate and BGP carries to it. */
 export function expectedPrefixes(t: Topology, sw: Switch): string[] {
   return bestRoutes(t, sw).map((r) => r.prefix);
+}
+
+/** The BGP origin attribute the fabric's prefixes carry: redistributed ones are incomplete ("?"). */
+export function originCode(t: Topology): "incomplete" | "IGP" {
+  return t.origination === "network" ? "IGP" : "incomplete";
 }
 
 /** Every prefix the fabric's switches originate. */

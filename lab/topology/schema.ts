@@ -67,6 +67,10 @@ export const topologySchema = z.strictObject({
   podNetwork: cidr
     .default(DEFAULT_POD_NETWORK)
     .describe("the pods' addresses: kubeadm's --pod-network-cidr and Calico's IPPool; must not overlap the fabric's addresses"),
+  origination: z
+    .enum(["redistribute", "network"])
+    .default("redistribute")
+    .describe("how switches originate their prefixes: redistribute (connected routes through a route-map, origin incomplete, as the blog) or network (network statements, origin IGP)"),
   switches: z.record(name, switchSchema),
   links: z.array(linkSchema),
   hosts: z.record(name, hostSchema).default({}),
