@@ -10,8 +10,9 @@ import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { findNode, findSwitch, nodeNames, type Topology } from "../../topology/model.js";
 import { formatCommand, type CommandResult, type CommandRunner, type RunOptions } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import { describeEndpoint, expandTokens, SshError, SshPool, type SshFailure } from "../../transport/ssh.js";
+import { describeEndpoint, expandTokens, type SshEndpoint } from "../../transport/ssh/endpoint.js";
+import { SshError, type SshFailure } from "../../transport/ssh/errors.js";
+import { SshPool } from "../../transport/ssh/pool.js";
 import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, UpOptions, UpResult } from "../driver.js";
 import type { Inventory, InventoryNode } from "./inventory.js";
 
