@@ -1,16 +1,13 @@
 /**
- * One command on one SSH session: the line the remote shell is sent, and the collection of its
- * output and exit status into a CommandResult, within its timeout (exit 124, as local.ts).
+ * One command on one SSH session: the collection of its output and exit status into a
+ * CommandResult, the login shell's noise cut off (login-shell.ts), within its timeout (exit 124,
+ * as local.ts).
  */
 import { constants as osConstants } from "node:os";
 import type { Client, ClientChannel } from "ssh2";
 import { formatCommand, type CommandResult } from "../runner.js";
 import { SshError, messageOf } from "./errors.js";
-
-/** The line the remote shell runs for argv: quoted for a POSIX shell, behind `sudo -n --` when the endpoint says sudo. */
-export function remoteCommand(argv: readonly string[], sudo: boolean | undefined): string {
-  return formatCommand(sudo ? ["sudo", "-n", "--", ...argv] : argv);
-}
+import { cutLoginNoise } from "./login-shell.js";
 
 export interface Collecting {
   readonly node: string;
@@ -33,14 +30,15 @@ export function collect(client: Client, channel: ClientChannel, command: Collect
     let exit: { code: number | null; signal: string | undefined } | undefined;
     let settled = false;
     const result = (exitCode: number): CommandResult => {
-      const err = Buffer.concat(stderr).toString("utf8");
+      const output = cutLoginNoise(Buffer.concat(stdout), Buffer.concat(stderr));
       return {
         command: argv,
         // sudo says "command not found" with exit 1 where a shell says 127.
-        exitCode: command.sudo && exitCode === 1 && /^sudo: .*: command not found/m.test(err) ? 127 : exitCode,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: err,
+        exitCode: command.sudo && exitCode === 1 && /^sudo: .*: command not found/m.test(output.stderr) ? 127 : exitCode,
+        stdout: output.stdout,
+        stderr: output.stderr,
         durationMs: Math.round(performance.now() - command.started),
+        ...(output.loginNoise ? { loginNoise: output.loginNoise } : {}),
       };
     };
     const finish = (value: CommandResult | Error) => {

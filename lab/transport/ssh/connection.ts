@@ -6,10 +6,11 @@
  */
 import type { Client } from "ssh2";
 import type { CommandResult, RunOptions } from "../runner.js";
-import { collect, remoteCommand } from "./command.js";
+import { collect } from "./command.js";
 import { dial } from "./dial.js";
 import type { SshEndpoint } from "./endpoint.js";
 import { SshError, isConnectionGone, isSessionsExhausted, messageOf } from "./errors.js";
+import { remoteCommand } from "./login-shell.js";
 import type { JumpHost } from "./proxy.js";
 import { ClientSessions, SessionBound } from "./sessions.js";
 
