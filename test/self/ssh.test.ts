@@ -23,7 +23,8 @@ import { isAlive, type Lock } from "../../lab/lock.js";
 import { bgpSummary, kernelRoutes } from "../../lab/probes/index.js";
 import { BLOG_TOPOLOGY, loadTopology } from "../../lab/topology/load.js";
 import { runLocal } from "../../lab/transport/local.js";
-import { SshConnection, SshError } from "../../lab/transport/ssh.js";
+import { SshConnection } from "../../lab/transport/ssh/connection.js";
+import { SshError } from "../../lab/transport/ssh/errors.js";
 import { countLeftovers, describeLeftovers, holdMachine, leftovers, REPORT_DIR, ROOT, startNode } from "./machine.js";
 
 const EXAMPLE = join(ROOT, "lab", "inventory.example.yaml");

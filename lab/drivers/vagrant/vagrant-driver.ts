@@ -20,7 +20,7 @@ import { waitForFabric } from "../../fabric/converge.js";
 import { renderFrrConfig } from "../../render/frr.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import type { KubernetesAccess, LabDriver, LabStatus, Phase, PodNetwork, PodNetworkMode, PreflightCheck, Progress, Support, UpOptions, UpResult } from "../driver.js";
 import { VagrantPodNetworks, withCalicoBird, type VagrantPodNetworkBudgets } from "./calico.js";
 import { parseBoxList, parseMachineReadable, parsePlugins, parseSshConfig, parseStatus, upProgress, vagrantError, type VagrantRecord } from "./machine-readable.js";
@@ -33,7 +33,7 @@ const KUBECONFIG_ON_CONTROL_PLANE = "/etc/kubernetes/admin.conf";
 const POD_NETWORK_CIDR = "192.168.0.0/16";
 
 export interface VagrantDriverOptions {
-  /** The SSH transport: a CommandRunner for an endpoint (lab/transport/ssh.ts). */
+  /** The SSH transport: a CommandRunner for an endpoint (lab/transport/ssh/pool.ts). */
   readonly ssh: (endpoint: SshEndpoint) => CommandRunner;
   /** virtualbox (the blog's, and the default) or libvirt. */
   readonly provider?: string;
