@@ -1,6 +1,7 @@
 /** What every probe shares: run one command, parse its output once, keep the raw result as evidence. */
 import type { z } from "zod";
 import { LabError } from "../errors.js";
+import { installHint } from "../packages.js";
 import { formatCommand, type CommandResult, type CommandRunner, type RunOptions } from "../transport/runner.js";
 
 /** A probe's typed value and the command result it was parsed from (reports attach the evidence). */
@@ -71,16 +72,9 @@ export function commandFailed(result: CommandResult): OutputRejected {
   const binary = result.command[0] ?? "";
   if (result.exitCode === 124) return new OutputRejected("timed out");
   const why = firstLine(result.stderr) ?? firstLine(result.stdout) ?? "no output";
-  const hint = result.exitCode === 127 ? INSTALL_HINTS[binary] : undefined;
+  const hint = result.exitCode === 127 ? installHint(binary) : undefined;
   return new OutputRejected(`failed with exit code ${result.exitCode}: ${why}`, hint === undefined ? {} : { hint });
 }
-
-const INSTALL_HINTS: Readonly<Record<string, string>> = {
-  vtysh: "apt-get install -y frr",
-  ip: "apt-get install -y iproute2",
-  ping: "apt-get install -y iputils-ping",
-  traceroute: "apt-get install -y traceroute",
-};
 
 /** The first non-blank line of a text, trimmed. */
 export function firstLine(text: string): string | undefined {

@@ -5,15 +5,32 @@
  * refused login, host key mismatch, sudo wanting a password, vtysh or ping or traceroute missing,
  * vtysh not reaching FRR. It throws before any scenario runs when anything is wrong.
  */
-import { LabError, PreflightError, UnknownNodeError, UsageError } from "../../errors.js";
+import { LabError, PreflightError, UsageError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
+import { FRR_DAEMONS, FRR_SWITCH, frrService, isFrrDaemonName, pidFileIn, viaVtysh } from "../../kinds/frr.js";
+import { HOST } from "../../kinds/host.js";
+import { rewriting } from "../../kinds/kind.js";
+import { aptInstall } from "../../packages.js";
+import { firstLine } from "../../probes/probe.js";
 import { findNode, findSwitch, nodeNames, type Topology } from "../../topology/model.js";
 import { formatCommand, type CommandResult, type CommandRunner, type RunOptions } from "../../transport/runner.js";
 import { describeEndpoint, expandTokens, type SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { SshError, type SshFailure } from "../../transport/ssh/errors.js";
 import { SshPool } from "../../transport/ssh/pool.js";
-import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, PreflightWarning, UpOptions, UpResult } from "../driver.js";
+import {
+  describeFailedChecks,
+  unknownNode,
+  unknownSwitch,
+  type LabDriver,
+  type LabStatus,
+  type NodeStatus,
+  type Phase,
+  type PreflightCheck,
+  type PreflightWarning,
+  type UpOptions,
+  type UpResult,
+} from "../driver.js";
 import type { Inventory, InventoryNode } from "./inventory.js";
 import { checkLogin } from "./login-check.js";
 
@@ -40,8 +57,6 @@ const FIX: Record<SshFailure, string> = {
 };
 
 const CHECK_TIMEOUT_MS = 20_000;
-/** FRR's daemons, by the names its PID files and systemd's ExecStart know. */
-const FRR_DAEMON_NAME = /^[a-z0-9]+d$/;
 
 export class InventoryDriver implements LabDriver {
   readonly name = "inventory";
@@ -54,7 +69,7 @@ export class InventoryDriver implements LabDriver {
 
   private entry(node: string): InventoryNode {
     const entry = this.inventory.nodes.get(node);
-    if (!entry) throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
+    if (!entry) throw unknownNode(this.topology, node);
     return entry;
   }
 
@@ -98,14 +113,15 @@ export class InventoryDriver implements LabDriver {
       }
       const isSwitch = findSwitch(this.topology, node) !== undefined;
       const vtysh = entry.vtysh.map((arg) => expandTokens(arg, endpoint));
-      const tools = isSwitch ? [vtysh[0] ?? "vtysh", "ip", "ping", "traceroute"] : ["ping", "traceroute"];
+      // The inventory's vtysh command stands for vtysh: it is the program that must be there.
+      const tools = (isSwitch ? FRR_SWITCH : HOST).probeTools.map((t) => (t === "vtysh" ? (vtysh[0] ?? t) : t));
       const script = `for c in ${tools.map((t) => formatCommand([t])).join(" ")}; do command -v "$c" >/dev/null 2>&1 || echo "missing:$c"; done`;
       const found = await connection.run(["sh", "-c", script], { timeoutMs: CHECK_TIMEOUT_MS });
       const missing = [...found.stdout.matchAll(/^missing:(.+)$/gm)].map((m) => m[1] ?? "");
       if (found.exitCode !== 0) problems.push(`cannot run sh on it (exit ${found.exitCode}): ${firstLine(found.stderr) ?? ""}`);
       if (missing.length > 0) {
         problems.push(`missing ${missing.join(", ")}`);
-        fixes.push(`install ${missing.join(", ")} (Debian: apt-get install -y ${missing.map((t) => PACKAGE[t] ?? t).join(" ")}; Cumulus Linux ships them)`);
+        fixes.push(`install ${missing.join(", ")} (Debian: ${aptInstall(missing)}; Cumulus Linux ships them)`);
       }
       if (isSwitch && !missing.includes(vtysh[0] ?? "vtysh")) {
         const version = await connection.run([...vtysh, "-c", "show version"], { timeoutMs: CHECK_TIMEOUT_MS });
@@ -133,7 +149,7 @@ export class InventoryDriver implements LabDriver {
     const failed = checks.filter((c) => !c.ok);
     if (failed.length > 0) {
       throw new PreflightError(
-        `the lab of inventory ${this.inventory.source} is not ready (${failed.length} of ${checks.length} nodes):\n${failed.map((c) => `  ${c.name}: ${c.detail}${c.fix ? `; fix: ${c.fix}` : ""}`).join("\n")}`,
+        `the lab of inventory ${this.inventory.source} is not ready (${failed.length} of ${checks.length} nodes):\n${describeFailedChecks(failed)}`,
       );
     }
     progress(`inventory ${this.inventory.source}: all ${checks.length} nodes reachable over SSH, with what the probes need (${ms} ms)`);
@@ -175,10 +191,10 @@ export class InventoryDriver implements LabDriver {
     const { entry, runner } = this.daemonTarget(node, daemon);
     const frr = entry.frr;
     if (frr.control === "systemd") {
-      await this.must(runner, ["systemctl", "stop", frr.service], `stop ${frr.service} (to stop ${daemon})`);
+      await this.must(runner, frrService("stop", frr.service), `stop ${frr.service} (to stop ${daemon})`);
       return;
     }
-    const pidFile = `${expandTokens(frr.pidDir, entry.endpoint)}/${daemon}.pid`;
+    const pidFile = pidFileIn(expandTokens(frr.pidDir, entry.endpoint), daemon);
     const pid = (await this.must(runner, ["cat", pidFile], `read ${pidFile}`)).stdout.trim();
     if (!/^\d+$/.test(pid)) throw new LabError(`${node}: ${pidFile} holds no PID ("${pid.slice(0, 20)}")`);
     await this.must(runner, ["kill", "-KILL", pid], `kill ${daemon} (pid ${pid})`);
@@ -191,7 +207,7 @@ export class InventoryDriver implements LabDriver {
     const { entry, runner } = this.daemonTarget(node, daemon);
     const frr = entry.frr;
     if (frr.control === "systemd") {
-      await this.must(runner, ["systemctl", "start", frr.service], `start ${frr.service}`);
+      await this.must(runner, frrService("start", frr.service), `start ${frr.service}`);
       return;
     }
     if (!frr.start) throw new UsageError(`${node}: the inventory gives no frr.start command, so ${daemon} cannot be started again`, { hint: "set frr.start (with %d for the daemon) or use control: systemd" });
@@ -199,8 +215,8 @@ export class InventoryDriver implements LabDriver {
   }
 
   private daemonTarget(node: string, daemon: string): { entry: InventoryNode; runner: CommandRunner } {
-    if (!findSwitch(this.topology, node)) throw new UnknownNodeError(`unknown switch "${node}". Switches: ${this.topology.switches.map((s) => s.name).join(", ")}`);
-    if (!FRR_DAEMON_NAME.test(daemon)) throw new UsageError(`"${daemon}" is not an FRR daemon name (zebra, bgpd, staticd, ...)`);
+    if (!findSwitch(this.topology, node)) throw unknownSwitch(this.topology, node);
+    if (!isFrrDaemonName(daemon)) throw new UsageError(`"${daemon}" is not an FRR daemon name (${FRR_DAEMONS.join(", ")}, ...)`);
     return { entry: this.entry(node), runner: this.runner(node) };
   }
 
@@ -216,24 +232,9 @@ export class InventoryDriver implements LabDriver {
   runner(node: string): CommandRunner {
     const entry = this.entry(node);
     const connection = this.pool.connection(entry.endpoint);
-    const vtysh = findSwitch(this.topology, node) ? entry.vtysh.map((arg) => expandTokens(arg, entry.endpoint)) : undefined;
-    const rewrites = vtysh !== undefined && !(vtysh.length === 1 && vtysh[0] === "vtysh");
-    return {
-      node,
-      async run(argv, options) {
-        if (!rewrites || argv[0] !== "vtysh" || !vtysh) return connection.run(argv, options);
-        const result = await connection.run([...vtysh, ...argv.slice(1)], options);
-        return { ...result, command: argv };
-      },
-    };
+    const runner: CommandRunner = { node, run: (argv, options) => connection.run(argv, options) };
+    if (!findSwitch(this.topology, node)) return runner;
+    const vtysh = entry.vtysh.map((arg) => expandTokens(arg, entry.endpoint));
+    return rewriting(runner, (argv) => viaVtysh(argv, vtysh));
   }
-}
-
-const PACKAGE: Record<string, string> = { vtysh: "frr", ip: "iproute2", ping: "iputils-ping", traceroute: "traceroute" };
-
-function firstLine(text: string): string | undefined {
-  return text
-    .split("\n")
-    .map((l) => l.trim())
-    .find((l) => l !== "");
 }

@@ -14,14 +14,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { CommandError, LabError, UnknownNodeError, UsageError } from "../../errors.js";
+import { CommandError, LabError, UsageError } from "../../errors.js";
 import { budgets, type Budget } from "../../expect/budgets.js";
 import { waitForFabric } from "../../fabric/converge.js";
+import { configurePackaged, crashDaemon, frrService } from "../../kinds/frr.js";
 import { renderFrrConfig } from "../../render/frr.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
 import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
-import type { KubernetesAccess, LabDriver, LabStatus, Phase, PodNetwork, PodNetworkMode, PreflightCheck, Progress, Support, UpOptions, UpResult } from "../driver.js";
+import { describeFailedChecks, phaseTimer, unknownNode, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult } from "../driver.js";
 import { VagrantPodNetworks, withCalicoBird, type VagrantPodNetworkBudgets } from "./calico.js";
 import { parseBoxList, parseMachineReadable, parsePlugins, parseSshConfig, parseStatus, upProgress, vagrantError, type VagrantRecord } from "./machine-readable.js";
 
@@ -29,7 +30,7 @@ export const VAGRANT_DIR = fileURLToPath(new URL("../../vagrant/", import.meta.u
 /** Where the driver keeps what it fetched (kubeconfig), next to Vagrant's own state. */
 const STATE_DIR = join(VAGRANT_DIR, ".vagrant", "fabricspec");
 const KUBECONFIG_ON_CONTROL_PLANE = "/etc/kubernetes/admin.conf";
-/** Calico's pod network CIDR (lab/render/calico.ts POD_POOL), given to kubeadm init. */
+/** Calico's pod network CIDR (lab/calico/defaults.ts POD_POOL), given to kubeadm init. */
 const POD_NETWORK_CIDR = "192.168.0.0/16";
 
 export interface VagrantDriverOptions {
@@ -154,18 +155,10 @@ export class VagrantDriver implements LabDriver {
     const progress = options.progress ?? quiet;
     this.podNetworks.forget();
     const phases: Phase[] = [];
-    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-      options.signal?.throwIfAborted();
-      const started = performance.now();
-      const value = await work();
-      const ms = Math.round(performance.now() - started);
-      phases.push({ name, ms });
-      progress(`${name} (${ms} ms)`);
-      return value;
-    };
+    const timed = phaseTimer(phases, progress, options.signal);
     await timed("preflight", async () => {
       const failed = (await this.preflight()).filter((c) => !c.ok);
-      if (failed.length > 0) throw new LabError(`the vagrant lab cannot start:\n${failed.map((c) => `  ${c.name}: ${c.detail}; fix: ${c.fix}`).join("\n")}`);
+      if (failed.length > 0) throw new LabError(`the vagrant lab cannot start:\n${describeFailedChecks(failed)}`);
     });
     await timed("machines", async () => {
       const up = await this.vagrant(["up", "--machine-readable", "--provider", this.provider], (r) => {
@@ -194,13 +187,12 @@ export class VagrantDriver implements LabDriver {
     if (missing.length > 0) throw new LabError(`vagrant ssh-config gave no endpoint for ${missing.join(", ")}`);
   }
 
-  /** The same FRR configuration as every lab, written to /etc/frr/frr.conf and reloaded. */
+  /** The same FRR configuration as every lab, installed as packaged FRR reads it, and reloaded. */
   private async configureSwitches(): Promise<void> {
     await Promise.all(
       this.topology.switches.map(async (sw) => {
         const runner = this.runner(sw.name);
-        await must(runner, ["tee", "/etc/frr/frr.conf"], renderFrrConfig(this.topology, sw));
-        await must(runner, ["systemctl", "restart", "frr"]);
+        for (const step of configurePackaged(renderFrrConfig(this.topology, sw))) await must(runner, step.argv, step.input);
       }),
     );
   }
@@ -265,13 +257,13 @@ export class VagrantDriver implements LabDriver {
   async stopDaemon(node: string, daemon: string): Promise<void> {
     // watchfrr restarts a killed daemon from frr.conf, without what vtysh changed since.
     this.podNetworks.forget();
-    await must(this.runner(node), ["pkill", "-KILL", "-x", daemon]);
+    await must(this.runner(node), crashDaemon(daemon));
   }
 
   async startDaemon(node: string, _daemon: string): Promise<void> {
     // FRR restarts from frr.conf: a leaf loses the peering configuration a pod network gave it.
     this.podNetworks.forget();
-    await must(this.runner(node), ["systemctl", "restart", "frr"]);
+    await must(this.runner(node), frrService("restart"));
   }
 
   /** Every pod network mode, with the real Calico (./calico.ts); the machines' kernels have ipip. */
@@ -304,9 +296,7 @@ export class VagrantDriver implements LabDriver {
   /** The machine's SSH runner; on a Kubernetes node `birdc` reaches calico-node's BIRD. */
   runner(node: string): CommandRunner {
     const target = findNode(this.topology, node);
-    if (!target) {
-      throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
-    }
+    if (!target) throw unknownNode(this.topology, node);
     const ssh = this.sshRunner(node);
     return target.kind === "host" ? withCalicoBird(ssh) : ssh;
   }
