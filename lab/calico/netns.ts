@@ -14,7 +14,7 @@ import type { NetnsContext } from "../drivers/netns/addons.js";
 import { CommandError, LabError } from "../errors.js";
 import { budgets } from "../expect/budgets.js";
 import { eventually } from "../expect/eventually.js";
-import { bgpSummary, kernelRoutes } from "../probes/index.js";
+import { bgpSummary, kernelRoutes, ProbeError } from "../probes/index.js";
 import { renderBirdConfig } from "../render/bird.js";
 import { runLocal } from "../transport/local.js";
 import { leaves } from "../topology/model.js";
@@ -79,18 +79,20 @@ export class NetnsPodNetworks {
     const context = this.contextOf();
     if (mode === "none") {
       if (this.current(context, undefined) !== "none") await this.teardown(context, progress);
-      return { mode, pods: [], podRunner: (pod) => unknownPod(pod, []) };
+      return { mode, pods: [], findings: [], podRunner: (pod) => unknownPod(pod, []) };
     }
     const support = await this.support(mode);
     if (!support.ok) throw new LabError(`the netns lab cannot run Calico in ${mode} mode: ${support.reason}`);
     const plan = calicoPlan(context.topology, "peering");
     const current = this.current(context, plan);
+    let findings: readonly string[] = [];
     if (current !== "peering") {
       if (current !== "none") await this.teardown(context, progress);
-      await this.apply(context, plan, progress);
+      findings = await this.apply(context, plan, progress);
     }
     return {
       mode,
+      findings,
       pods: plan.nodes.map((n) => ({ name: n.pod.name, node: n.node, address: n.pod.address })),
       podRunner: (pod) => {
         if (!plan.nodes.some((n) => n.pod.name === pod)) unknownPod(pod, plan.nodes.map((n) => n.pod.name));
@@ -115,7 +117,12 @@ export class NetnsPodNetworks {
     return allPods && allLeaves ? "peering" : "partial";
   }
 
-  private async apply(context: NetnsContext, plan: CalicoPlan, progress: Progress): Promise<void> {
+  /**
+   * Builds peering mode and waits for it to converge. Returns what is still wrong when the budget
+   * ends: a pod network that does not converge because the fabric is wrong is the network's
+   * finding (the scenarios judge it, as failed), not a broken lab.
+   */
+  private async apply(context: NetnsContext, plan: CalicoPlan, progress: Progress): Promise<readonly string[]> {
     const t = context.topology;
     const started = performance.now();
     // The leaves first: a BIRD that reaches a leaf not yet configured is refused, and waits its
@@ -159,18 +166,36 @@ export class NetnsPodNetworks {
       }),
     );
     const built = Math.round(performance.now() - started);
-    const settled = await eventually(() => this.notConverged(context, plan), budgets(t.bgp).convergence, { signal: context.signal });
-    progress(`pod network: Calico peering (${plan.nodes.length} pods, BIRD on ${plan.nodes.length} nodes) built in ${built} ms, converged in ${settled.elapsedMs} ms`);
+    const what = `pod network: Calico peering (${plan.nodes.length} pods, BIRD on ${plan.nodes.length} nodes) built in ${built} ms`;
+    try {
+      const settled = await eventually(() => this.notConverged(context, plan), budgets(t.bgp).convergence, { signal: context.signal });
+      progress(`${what}, converged in ${settled.elapsedMs} ms`);
+      return [];
+    } catch (error) {
+      if (!(error instanceof PodNetworkFindings)) throw error;
+      progress(`${what}; NOT converged: ${error.message}`);
+      return error.findings;
+    }
   }
 
-  /** Throws while any pod block route or leaf session is not yet as peering mode makes it. */
+  /**
+   * Throws PodNetworkFindings while any pod block route or leaf session is not yet as peering mode
+   * makes it. A switch whose probes do not answer (its bgpd stopped) is a finding too.
+   */
   private async notConverged(context: NetnsContext, plan: CalicoPlan): Promise<void> {
     const t = context.topology;
     const nodes = [...t.switches, ...t.hosts];
-    const routeFindings = await Promise.all(nodes.map(async (n) => podRouteFindings(t, plan, n, (await kernelRoutes(context.localRunner(n.name))).value)));
-    const sessionFindings = routeFindings.flat().length > 0 ? [] : await Promise.all(leaves(t).map(async (l) => leafSessionFindings(t, l.name, (await bgpSummary(vtyshRunner(context, l.name))).value.peers)));
+    const routeFindings = await Promise.all(
+      nodes.map((n) => unanswered(n.name, async () => podRouteFindings(t, plan, n, (await kernelRoutes(context.localRunner(n.name))).value))),
+    );
+    const sessionFindings =
+      routeFindings.flat().length > 0
+        ? []
+        : await Promise.all(
+            leaves(t).map((l) => unanswered(l.name, async () => leafSessionFindings(t, l.name, (await bgpSummary(vtyshRunner(context, l.name))).value.peers))),
+          );
     const findings = [...routeFindings.flat(), ...sessionFindings.flat()];
-    if (findings.length > 0) throw new LabError(`Calico peering has not converged:\n  ${findings.join("\n  ")}`);
+    if (findings.length > 0) throw new PodNetworkFindings(findings);
   }
 
   /** Takes every trace of a pod network out of the lab, in the order that leaves no stale route behind. */
@@ -235,6 +260,24 @@ async function vtysh(context: NetnsContext, sw: string, commands: readonly strin
 async function mustRun(context: NetnsContext, node: string, argv: readonly string[]): Promise<void> {
   const result = await context.localRunner(node).run(argv, { timeoutMs: 10_000 });
   if (result.exitCode !== 0) throw new CommandError(`${node}: ${argv.join(" ")} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+}
+
+/** What is still wrong with the pod network: the network's state, not a broken lab. */
+class PodNetworkFindings extends Error {
+  constructor(readonly findings: readonly string[]) {
+    super(`Calico peering has not converged:\n  ${findings.join("\n  ")}`);
+    this.name = "PodNetworkFindings";
+  }
+}
+
+/** A switch or node whose probe cannot run (its daemon stopped) is a finding to wait out, then report. */
+async function unanswered(node: string, judge: () => Promise<readonly string[]>): Promise<readonly string[]> {
+  try {
+    return await judge();
+  } catch (error) {
+    if (error instanceof ProbeError) return [`${node} does not answer: ${error.message.split("\n")[0]}`];
+    throw error;
+  }
 }
 
 function unknownPod(pod: string, known: readonly string[]): never {

@@ -106,6 +106,12 @@ export interface PodNetwork {
   readonly mode: PodNetworkMode;
   /** The test pods, one per Kubernetes node (none in mode "none"). */
   readonly pods: readonly Pod[];
+  /**
+   * What was still wrong when bringing the lab into this mode stopped waiting (empty: converged).
+   * A pod network the fabric keeps from converging is the network's finding, judged by the
+   * scenarios as failed; only a lab that cannot build the mode throws (broken).
+   */
+  readonly findings: readonly string[];
   /** Runs commands inside a pod, as `kubectl exec` does. */
   podRunner(pod: string): CommandRunner;
 }

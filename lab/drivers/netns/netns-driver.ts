@@ -474,8 +474,9 @@ export class NetnsDriver implements LabDriver {
         this.requireNotRemoving(`start ${spec.name} on ${spec.node}`);
         rmSync(spec.pidFile, { force: true });
         const result = await runLocal(["ip", "netns", "exec", namespaceOf(spec.node), ...spec.argv], { timeoutMs: 10_000 });
-        // Some daemons (sshd) write their PID file after the parent has exited: wait for it a little.
-        const deadline = performance.now() + 5_000;
+        // Some daemons (sshd) write their PID file after the parent has exited: wait for it (on a
+        // loaded two-core machine, nine sshds starting at once took over 5 s).
+        const deadline = performance.now() + 15_000;
         while (result.exitCode === 0 && !existsSync(spec.pidFile) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         const pid = Number(readFileOr(spec.pidFile, "").trim());
         if (result.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {

@@ -102,6 +102,7 @@ export class VagrantPodNetworks {
     return {
       mode: plan.mode,
       pods: plan.nodes.map((n) => ({ name: n.pod.name, node: n.node, address: n.pod.address })),
+      findings: [],
       podRunner: (pod) => {
         const owner = plan.nodes.find((n) => n.pod.name === pod);
         const netns = namespaces.get(pod);
@@ -116,6 +117,7 @@ function noPods(): PodNetwork {
   return {
     mode: "none",
     pods: [],
+    findings: [],
     podRunner: (pod) => {
       throw new LabError(`no test pod "${pod}" in the lab; pods: none (no pod network)`);
     },
