@@ -104,8 +104,9 @@ const meshPeer = (address: string, state: string, neighborAs = 64512): BirdProto
   state: state === "Established" ? "up" : "start",
   info: state,
   description: undefined,
-  bgp: { state, neighborAddress: address, neighborAs, localAs: 64512, neighborId: undefined, lastError: undefined, sourceAddress: undefined },
+  bgp: { state, neighborAddress: address, neighborAs, localAs: 64512, neighborId: undefined, lastError: undefined, sourceAddress: undefined, session: undefined },
   channels: [],
+  routes: {},
 });
 
 test("meshSessionFindings: every other node Established in the mesh's AS; a missing and a wrong session named", () => {

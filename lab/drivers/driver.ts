@@ -9,6 +9,14 @@ export interface PreflightCheck {
   readonly detail: string;
   /** What to do when it is not ok. */
   readonly fix?: string;
+  /** What is ok enough to go on with but should be fixed (a noisy or slow login), each with its fix. */
+  readonly warnings?: readonly PreflightWarning[];
+}
+
+/** Said in preflight, but no reason to stop: the run goes on. */
+export interface PreflightWarning {
+  readonly detail: string;
+  readonly fix: string;
 }
 
 /** A timed phase of bring-up or teardown. */

@@ -10,10 +10,12 @@ import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { findNode, findSwitch, nodeNames, type Topology } from "../../topology/model.js";
 import { formatCommand, type CommandResult, type CommandRunner, type RunOptions } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import { describeEndpoint, expandTokens, SshError, SshPool, type SshFailure } from "../../transport/ssh.js";
-import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, UpOptions, UpResult } from "../driver.js";
+import { describeEndpoint, expandTokens, type SshEndpoint } from "../../transport/ssh/endpoint.js";
+import { SshError, type SshFailure } from "../../transport/ssh/errors.js";
+import { SshPool } from "../../transport/ssh/pool.js";
+import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, PreflightWarning, UpOptions, UpResult } from "../driver.js";
 import type { Inventory, InventoryNode } from "./inventory.js";
+import { checkLogin } from "./login-check.js";
 
 /** What the driver needs of a node's connection (an SshConnection; a fake in unit tests). */
 export interface NodeConnection {
@@ -78,14 +80,20 @@ export class InventoryDriver implements LabDriver {
     }
     const problems: string[] = [];
     const fixes: string[] = [];
+    let warnings: readonly PreflightWarning[] = [];
+    const check = (ok: boolean, detail: string, fix?: string): PreflightCheck => ({ name: node, ok, detail, ...(fix !== undefined ? { fix } : {}), ...(warnings.length ? { warnings } : {}) });
     try {
+      // A no-op through the node's login shell: how slow and noisy the login is (and, with sudo, whether sudo works).
+      const login = await checkLogin(connection, { sudo: endpoint.sudo, timeoutMs: CHECK_TIMEOUT_MS });
+      warnings = login.warnings;
+      if (login.stalled) return check(false, login.stalled.detail, login.stalled.fix);
       if (endpoint.sudo) {
-        const sudo = await connection.run(["true"], { timeoutMs: CHECK_TIMEOUT_MS });
+        const sudo = login.result;
         if (sudo.exitCode !== 0) {
           const said = firstLine(sudo.stderr) ?? `exit ${sudo.exitCode}`;
           problems.push(`sudo -n fails: ${said}`);
           fixes.push(/password/i.test(said) ? `let ${endpoint.user} run commands without a password (a sudoers NOPASSWD rule)` : "check sudo on the node");
-          return { name: node, ok: false, detail: problems.join("; "), fix: fixes.join("; ") };
+          return check(false, problems.join("; "), fixes.join("; "));
         }
       }
       const isSwitch = findSwitch(this.topology, node) !== undefined;
@@ -110,8 +118,8 @@ export class InventoryDriver implements LabDriver {
       problems.push(error instanceof SshError ? error.detail : error instanceof Error ? error.message : String(error));
       fixes.push(FIX.dropped);
     }
-    if (problems.length === 0) return { name: node, ok: true, detail: `reachable as ${where}` };
-    return { name: node, ok: false, detail: problems.join("; "), fix: fixes.join("; ") };
+    if (problems.length === 0) return check(true, `reachable as ${where}`);
+    return check(false, problems.join("; "), fixes.join("; "));
   }
 
   /** Builds nothing: checks every node, and throws one line per node that is not ready. */
@@ -121,6 +129,7 @@ export class InventoryDriver implements LabDriver {
     const started = performance.now();
     const checks = await this.preflight();
     const ms = Math.round(performance.now() - started);
+    for (const c of checks) for (const w of c.warnings ?? []) progress(`warning: ${c.name}: ${w.detail}; fix: ${w.fix}`);
     const failed = checks.filter((c) => !c.ok);
     if (failed.length > 0) {
       throw new PreflightError(

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { UsageError, type TopologyIssue } from "../../errors.js";
 import { nodeNames, type Topology } from "../../topology/model.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { formatPath, parseYaml, readText } from "../../yaml-file.js";
 
 /** The inventory file is invalid; every problem is listed with its path. */

@@ -27,8 +27,9 @@ import { LabError } from "../../errors.js";
 import { nodeNames, type Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandRunner } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import { SshPool, type SshOptions } from "../../transport/ssh.js";
+import type { SshOptions } from "../../transport/ssh/connection.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
+import { SshPool } from "../../transport/ssh/pool.js";
 import type { Progress } from "../driver.js";
 import type { DaemonSpec, NetnsAddon, NetnsContext } from "./addons.js";
 import { NetnsDriver } from "./netns-driver.js";
@@ -145,7 +146,7 @@ export function renderSshdConfig(node: string, authorizedKeys: string): string {
     "UsePAM no",
     // The run directory is root's and not writable by others: the checks hold.
     "StrictModes yes",
-    // The transport opens at most 8 sessions at once per connection (lab/transport/ssh.ts).
+    // The transport opens at most 8 sessions at once per connection (lab/transport/ssh/connection.ts).
     "MaxSessions 10",
     // VERBOSE logs one "Starting session" line per command: evidence that commands went over SSH.
     "LogLevel VERBOSE",

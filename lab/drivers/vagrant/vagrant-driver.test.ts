@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadTopology } from "../../topology/load.js";
 import { formatCommand, type CommandResult, type CommandRunner } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { LabError } from "../../errors.js";
 import { VagrantDriver } from "./vagrant-driver.js";
 

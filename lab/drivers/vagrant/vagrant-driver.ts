@@ -21,7 +21,7 @@ import { renderFrrConfig } from "../../render/frr.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
 import { must } from "../../transport/must.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import type { KubernetesAccess, LabDriver, LabStatus, Phase, PodNetwork, PodNetworkMode, PreflightCheck, Progress, Support, UpOptions, UpResult } from "../driver.js";
 import type { VagrantPodNetworkBudgets } from "./calico/lab.js";
 import { VagrantPodNetworks } from "./calico/pod-networks.js";
@@ -36,7 +36,7 @@ const KUBECONFIG_ON_CONTROL_PLANE = "/etc/kubernetes/admin.conf";
 const POD_NETWORK_CIDR = "192.168.0.0/16";
 
 export interface VagrantDriverOptions {
-  /** The SSH transport: a CommandRunner for an endpoint (lab/transport/ssh.ts). */
+  /** The SSH transport: a CommandRunner for an endpoint (lab/transport/ssh/pool.ts). */
   readonly ssh: (endpoint: SshEndpoint) => CommandRunner;
   /** virtualbox (the blog's, and the default) or libvirt. */
   readonly provider?: string;
