@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { birdProtocols, parseBirdProtocols, type BirdProtocol } from "./bird.js";
+import { birdProtocols, calicoNodeBirdProtocols, parseBirdProtocols, type BirdProtocol } from "./bird.js";
 import { FakeRunner, fixture } from "./fake-runner.js";
 import { ProbeError } from "./probe.js";
 
@@ -61,6 +61,16 @@ test("birdProtocols: no BIRD on the node is a ProbeError that says so", async ()
 
 test("parseBirdProtocols: output without the protocol table is rejected with what it printed", () => {
   assert.throws(() => parseBirdProtocols(result("BIRD 2.0.12 ready.\nsyntax error, unexpected CF_SYM_UNDEFINED\n")), /printed no protocol table: BIRD 2\.0\.12 ready\./);
+});
+
+test("calicoNodeBirdProtocols: calico-node's own birdcl on Calico's socket, through kubectl exec", async () => {
+  const EXEC = "kubectl exec --namespace kube-system calico-node-4x2j --container calico-node -- birdcl -s /var/run/calico/bird.ctl show protocols all";
+  const kubectl = new FakeRunner("kubectl", { [EXEC]: { stdout: fixture("bird-2.0.12-protocols-k8s-node-l1-1-established.txt") } });
+  const { value } = await calicoNodeBirdProtocols(kubectl, "calico-node-4x2j");
+  assert.equal(bgpOf(value).bgp?.neighborAddress, "10.0.101.1");
+  // kubectl itself failing is a ProbeError (the lab broken), with kubectl's words.
+  const refused = new FakeRunner("kubectl", { [EXEC]: { stderr: 'Error from server (NotFound): pods "calico-node-4x2j" not found\n', exitCode: 1 } });
+  await assert.rejects(calicoNodeBirdProtocols(refused, "calico-node-4x2j"), (e: unknown) => e instanceof ProbeError && /failed with exit code 1: Error from server \(NotFound\)/.test(e.message));
 });
 
 test("parseBirdProtocols (BIRD 1.6.8): lower-case header, no channels, the local AS from an internal session", () => {

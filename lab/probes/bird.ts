@@ -14,6 +14,14 @@ import { commandFailed, firstLine, OutputRejected, runProbe, type Probed } from 
 
 export const BIRD_PROTOCOLS_COMMAND = ["birdc", "show", "protocols", "all"] as const;
 
+/** calico-node's BIRD control socket (calico-node mounts /var/run/calico from its host). */
+export const CALICO_BIRD_SOCKET = "/var/run/calico/bird.ctl";
+
+/** A `birdc ...` command as calico-node runs it: its own client, birdcl, on Calico's socket. */
+export function calicoBirdcl(birdc: readonly string[]): string[] {
+  return ["birdcl", "-s", CALICO_BIRD_SOCKET, ...birdc.slice(1)];
+}
+
 export interface BirdChannel {
   /** "ipv4", "ipv6". */
   readonly name: string;
@@ -165,4 +173,10 @@ function routeCounts(text: string): Record<string, number> {
 /** The node's BIRD protocols: `birdc show protocols all`. */
 export function birdProtocols(runner: CommandRunner): Promise<Probed<BirdProtocol[]>> {
   return runProbe(runner, BIRD_PROTOCOLS_COMMAND, parseBirdProtocols, { timeoutMs: 10_000 });
+}
+
+/** calico-node's BIRD protocols through the Kubernetes API: `kubectl exec` into the node's calico-node pod. */
+export function calicoNodeBirdProtocols(kubectl: CommandRunner, pod: string): Promise<Probed<BirdProtocol[]>> {
+  const command = ["kubectl", "exec", "--namespace", "kube-system", pod, "--container", "calico-node", "--", ...calicoBirdcl(BIRD_PROTOCOLS_COMMAND)];
+  return runProbe(kubectl, command, parseBirdProtocols, { timeoutMs: 30_000 });
 }

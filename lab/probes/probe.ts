@@ -1,6 +1,7 @@
 /** What every probe shares: run one command, parse its output once, keep the raw result as evidence. */
 import type { z } from "zod";
 import { LabError } from "../errors.js";
+import { formatPath } from "../expect/partial.js";
 import { installHint } from "../packages.js";
 import { formatCommand, type CommandResult, type CommandRunner, type RunOptions } from "../transport/runner.js";
 
@@ -105,24 +106,11 @@ export function parseJson(stdout: string): unknown {
 export function validateOutput<S extends z.ZodType>(data: unknown, schema: S): z.output<S> {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${formatPath(issue.path.map((k) => (typeof k === "symbol" ? String(k) : k)))}: ${issue.message}`);
     const more = parsed.error.issues.length > 5 ? `; and ${parsed.error.issues.length - 5} more` : "";
     throw new OutputRejected(`printed JSON we cannot read: ${issues.join("; ")}${more}`, { cause: parsed.error });
   }
   return parsed.data;
-}
-
-/** `peers["172.16.0.0"].state`, `[3].dst`: where in the output a problem is. */
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return "(top level)";
-  return path
-    .map((key, index) => {
-      if (typeof key === "number") return `[${key}]`;
-      const name = String(key);
-      if (/^[A-Za-z_$][\w$]*$/.test(name)) return index === 0 ? name : `.${name}`;
-      return `[${JSON.stringify(name)}]`;
-    })
-    .join("");
 }
 
 function truncate(text: string, max = 120): string {

@@ -7,7 +7,7 @@
  * address, the join command taken from the control plane (`kubeadm token create
  * --print-join-command`), every worker joined, the kubeconfig fetched. kubectl runs on the control
  * plane: the API listens on the fabric, which the machine running Vagrant cannot route to.
- * Calico per scenario (pod network modes none, peering, overlay): ./calico.ts.
+ * Calico per scenario (pod network modes none, peering, overlay): ./calico/.
  * The SSH transport is injected (`(endpoint) => CommandRunner`), so is the vagrant binary.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,9 +21,12 @@ import { configurePackaged, crashDaemon, frrService } from "../../kinds/frr.js";
 import { renderFrrConfig } from "../../render/frr.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
+import { must } from "../../transport/must.js";
 import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { describeFailedChecks, phaseTimer, unknownNode, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult } from "../driver.js";
-import { VagrantPodNetworks, withCalicoBird, type VagrantPodNetworkBudgets } from "./calico.js";
+import type { VagrantPodNetworkBudgets } from "./calico/lab.js";
+import { VagrantPodNetworks } from "./calico/pod-networks.js";
+import { withCalicoBird } from "./calico/runners.js";
 import { parseBoxList, parseMachineReadable, parsePlugins, parseSshConfig, parseStatus, upProgress, vagrantError, type VagrantRecord } from "./machine-readable.js";
 
 export const VAGRANT_DIR = fileURLToPath(new URL("../../vagrant/", import.meta.url));
@@ -75,6 +78,7 @@ export class VagrantDriver implements LabDriver {
       topology,
       runner: (node) => this.runner(node),
       kubectl: () => this.kubectl(),
+      kubeconfig: KUBECONFIG_ON_CONTROL_PLANE,
       budgets: { ...defaults, ...options.podNetworkBudgets },
     });
   }
@@ -266,7 +270,7 @@ export class VagrantDriver implements LabDriver {
     await must(this.runner(node), frrService("restart"));
   }
 
-  /** Every pod network mode, with the real Calico (./calico.ts); the machines' kernels have ipip. */
+  /** Every pod network mode, with the real Calico (./calico/); the machines' kernels have ipip. */
   async podNetworkSupport(mode: PodNetworkMode): Promise<Support> {
     return this.podNetworks.support(mode);
   }
@@ -318,11 +322,4 @@ export class VagrantDriver implements LabDriver {
     };
     return lazy;
   }
-}
-
-/** Runs a command that must succeed (the lab is broken otherwise). */
-async function must(runner: CommandRunner, argv: readonly string[], input?: string, timeoutMs = 120_000): Promise<CommandResult> {
-  const result = await runner.run(argv, { timeoutMs, ...(input === undefined ? {} : { input }) });
-  if (result.exitCode !== 0) throw new CommandError(`${runner.node}: ${argv.join(" ")} failed: ${result.stderr.trim() || result.stdout.trim() || `exit ${result.exitCode}`}`);
-  return result;
 }
