@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { applyVtysh, leafPeeringCommands, leafUnpeeringCommands } from "../../calico/fabric.js";
 import { leafSessionFindings, noPodRouteFindings, podRouteFindings } from "../../calico/judge.js";
 import { calicoPlan, type CalicoPlan } from "../../calico/resources.js";
-import { CommandError, LabError } from "../../errors.js";
+import { LabError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { BIRD_DAEMON, birdArgv, birdFiles, CALICO_NODE_INSTALL, CALICO_NODE_PROGRAMS, POD_GATEWAY, SYSCTL } from "../../kinds/calico-node.js";
@@ -20,6 +20,7 @@ import { bgpSummary, kernelRoutes, ProbeError } from "../../probes/index.js";
 import { renderBirdConfig } from "../../render/bird.js";
 import { leaves } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
+import { must } from "../../transport/must.js";
 import type { PodNetwork, PodNetworkMode, Progress, Support } from "../driver.js";
 import type { NetnsContext } from "./addons.js";
 
@@ -230,8 +231,7 @@ function safePools(context: NetnsContext): readonly string[] {
 }
 
 async function mustRun(context: NetnsContext, node: string, argv: readonly string[]): Promise<void> {
-  const result = await context.localRunner(node).run(argv, { timeoutMs: 10_000 });
-  if (result.exitCode !== 0) throw new CommandError(`${node}: ${argv.join(" ")} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+  await must(context.localRunner(node), argv, undefined, 10_000);
 }
 
 /** What is still wrong with the pod network: the network's state, not a broken lab. */
