@@ -20,22 +20,10 @@ import { birdProtocols, type BirdProtocol } from "../../lab/probes/bird.js";
 import { kernelRoutes } from "../../lab/probes/index.js";
 import { BLOG_TOPOLOGY } from "../../lab/topology/load.js";
 import { holdMachine, REPORT_DIR, table } from "./machine.js";
+import { CALICO_PEERING_SCENARIOS } from "./scenarios.js";
 import { idsByName, inject, judgeVerdicts, runSuite, verdicts } from "./suite-run.js";
 
-const S = {
-  P1: "every Kubernetes node has one BGP session, with its leaf",
-  P2: "k8s-master-l1-1 peers with leaf1 in AS 65101",
-  P3: "k8s-node-l1-1 peers with leaf1 in AS 65101",
-  P4: "k8s-node-l1-2 peers with leaf1 in AS 65101",
-  P5: "k8s-node-l2-1 peers with leaf2 in AS 65102",
-  P6: "k8s-node-l2-2 peers with leaf2 in AS 65102",
-  P7: "every leaf peers with its spines and with the nodes of its rack",
-  P8: "leaf1 peers with both spines and its three nodes",
-  P9: "the leaves reflect every pod block to the nodes",
-  P10: "every spine learns every node's pod block from that node's leaf",
-  P11: "every leaf reaches the other racks' pod blocks over all spines",
-  P12: "a pod reaches the pods in the other racks through leaf and spine",
-} as const;
+const S = CALICO_PEERING_SCENARIOS;
 type Id = keyof typeof S;
 const idOf = idsByName(S);
 

@@ -21,27 +21,16 @@ import { isAlive, type Lock } from "../../lab/lock.js";
 import { bgpSummary, bgpTable, kernelRoutes } from "../../lab/probes/index.js";
 import { BLOG_TOPOLOGY } from "../../lab/topology/load.js";
 import { holdMachine, REPORT_DIR, ROOT, table } from "./machine.js";
+import { CALICO_PEERING_SCENARIOS, FABRIC_SCENARIOS } from "./scenarios.js";
 import { idsByName, inject, judgeVerdicts, runSuite, verdicts } from "./suite-run.js";
 
 // ---------------------------------------------------------------------------------------------
 // The scenarios of the blog topology, as the self-test names them.
 
-const SCENARIOS = {
-  B1: "leaf1 peers with both spines",
-  B2: "leaf2 peers with both spines",
-  B3: "spine1 peers with both leaves",
-  B4: "spine2 peers with both leaves",
-  B5: "all switches are running",
-  B6: "leaf1 reaches every switch loopback from its own",
-  B7: "spine1 learns both rack subnets",
-  B8: "spines learn five prefixes and leaves four",
-  G1: "every leaf has an established session with every spine",
-  G2: "every spine learns every rack subnet and every loopback, and no point-to-point link",
-  G3: "every leaf reaches every other rack over all spines",
-  G4: "every switch reaches every loopback from its own",
-  G5: "every host reaches every other host across racks, through its leaf",
-  G6: "every switch learns what BGP carries to it over the AS plan, and nothing else",
-} as const;
+// The fault table covers every scenario that runs on the blog lab but the @disruptive ones (see
+// cucumber.mjs, profile selftest): the fabric's and Calico peering's. A fault in the fabric must
+// fail the Calico scenarios it breaks as failed, never as broken.
+const SCENARIOS = { ...FABRIC_SCENARIOS, ...CALICO_PEERING_SCENARIOS } as const;
 type ScenarioId = keyof typeof SCENARIOS;
 const idOf = idsByName(SCENARIOS);
 
@@ -69,6 +58,11 @@ function route(node: string, prefix: string, via: readonly string[]): Observatio
     const seen = found ? `via ${have.join(", ")}` : "no route";
     return `${node}: ${prefix} ${seen} (waiting for ${via.length ? `via ${via.join(", ")}` : "no route"})`;
   };
+}
+
+/** A blackhole route for `prefix` in the kernel of `node`. */
+function blackhole(node: string, prefix: string): Observation {
+  return async (lab) => ((await kernelRoutes(lab.runner(node))).value.some((r) => r.dst === prefix && r.type === "blackhole") ? undefined : `${node}: no blackhole for ${prefix} yet`);
 }
 
 /** `prefix` in the BGP table of `node`. */
@@ -166,6 +160,10 @@ const FAULTS: readonly Fault[] = [
       G2: ["spine1 routes 10.0.102.0/24 via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
       G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
       G6: ["spine1's best path to 10.0.102.0/24 has AS path 65101 65002 65102 (expected 65102)"],
+      // Calico peering: rack 2's pod blocks reach spine1 the long way, and each leaf over spine2 only.
+      P7: ["leaf2: the neighbor 172.16.0.2 (spine1) is in state Idle (Admin) (expected Established)"],
+      P10: ["spine1 routes 192.168.0.192/26 (k8s-node-l2-1's pod block) via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
+      P11: ["leaf1 routes 192.168.0.192/26 (k8s-node-l2-1's pod block) via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
     },
   },
   {
@@ -186,6 +184,9 @@ const FAULTS: readonly Fault[] = [
       G2: ["spine1 routes 10.0.102.0/24 via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
       G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
       G6: ["spine1's best path to 10.0.102.0/24 has AS path 65101 65002 65102 (expected 65102)"],
+      P7: ["leaf2: the neighbor 172.16.0.2 (spine1) has remote AS 65009 (expected 65001)"],
+      P10: ["spine1 routes 192.168.0.192/26 (k8s-node-l2-1's pod block) via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
+      P11: ["leaf2 routes 192.168.0.0/26 (k8s-master-l1-1's pod block) via spine2 172.16.0.6"],
     },
   },
   {
@@ -232,6 +233,10 @@ const FAULTS: readonly Fault[] = [
       G2: ["spine1 routes 10.0.101.0/24 via leaf2 172.16.0.3 (expected via leaf1 172.16.0.1)"],
       G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
       G6: ["spine1's best path to 10.0.101.0/24 has AS path 65102 65002 65101 (expected 65101)"],
+      P7: [/leaf1: the neighbor 172\.16\.0\.0 \(spine1\) is in state \w+ \(expected Established\)/],
+      P8: [/leaf1: the neighbor 172\.16\.0\.0 \(spine1\) is in state \w+ \(expected Established\)/],
+      P10: ["spine1 routes 192.168.0.0/26 (k8s-master-l1-1's pod block) via leaf2 172.16.0.3 (expected via leaf1 172.16.0.1)"],
+      P11: ["leaf1 routes 192.168.0.192/26 (k8s-node-l2-1's pod block) via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
     },
   },
   {
@@ -274,6 +279,60 @@ const FAULTS: readonly Fault[] = [
       G3: ["leaf1 routes 10.0.102.0/24 via spine1 172.16.0.0 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
       G4: ["spine1 got no answer from 172.16.255.2 (spine2)"],
       G6: ["spine2: bgpd is not running"],
+      P7: [/leaf1: the neighbor 172\.16\.0\.4 \(spine2\) is in state \w+ \(expected Established\)/],
+      P8: [/leaf1: the neighbor 172\.16\.0\.4 \(spine2\) is in state \w+ \(expected Established\)/],
+      P10: ["spine2 has no route to 192.168.0.0/26 (k8s-master-l1-1's pod block) (expected via leaf1 172.16.0.5)"],
+      P11: ["leaf1 routes 192.168.0.192/26 (k8s-node-l2-1's pod block) via spine1 172.16.0.0 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+    },
+  },
+  {
+    name: "leaf1 shuts both its uplink sessions (rack 1 cut off)",
+    inject: async (lab) => {
+      await inject(lab, "leaf1", vtysh("configure terminal", "router bgp 65101", "neighbor 172.16.0.0 shutdown", "neighbor 172.16.0.4 shutdown"));
+      return [
+        sessionDown("spine1", "172.16.0.1"),
+        sessionDown("spine2", "172.16.0.5"),
+        route("spine1", "10.0.101.0/24", []),
+        route("spine2", "10.0.101.0/24", []),
+        route("leaf2", "10.0.101.0/24", []),
+        route("leaf1", "10.0.102.0/24", []),
+      ];
+    },
+    budget: "sessionLost",
+    // Everything through leaf1's uplinks: rack 1's hosts, loopback and pod blocks, from everywhere
+    // else. Not what stays inside a rack (each node's session with its leaf) nor leaf2's sessions.
+    fails: {
+      B1: ["leaf1: the neighbor 172.16.0.0 (spine1) is in state Idle (Admin) (expected Established)", "leaf1: the neighbor 172.16.0.4 (spine2) is in state Idle (Admin)"],
+      B3: [/spine1: the neighbor 172\.16\.0\.1 \(leaf1\) is in state \w+ \(expected Established\)/],
+      B4: [/spine2: the neighbor 172\.16\.0\.5 \(leaf1\) is in state \w+ \(expected Established\)/],
+      B6: ["leaf1 got no answer from 172.16.255.1 (spine1)", "leaf1 got no answer from 172.16.255.102 (leaf2)"],
+      B7: ["spine1 has no best path to 10.0.101.0/24 in its BGP table (expected next hop 172.16.0.1, path 65101)"],
+      B8: ["leaf1 has learned 0 prefixes over BGP: none (expected 4)"],
+      G1: ["leaf1: the neighbor 172.16.0.0 (spine1) is in state Idle (Admin) (expected Established)"],
+      G2: ["spine1 has no route to 10.0.101.0/24 (expected via leaf1 172.16.0.1)"],
+      G3: ["leaf1 has no route to 10.0.102.0/24 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+      G4: ["spine1 got no answer from 172.16.255.101 (leaf1)"],
+      G5: ["k8s-master-l1-1 got no answer from 10.0.102.101 (k8s-node-l2-1)"],
+      P7: ["leaf1: the neighbor 172.16.0.0 (spine1) is in state Idle (Admin) (expected Established)"],
+      P8: ["leaf1: the neighbor 172.16.0.4 (spine2) is in state Idle (Admin) (expected Established)"],
+      P9: ["k8s-master-l1-1 has no route to 192.168.0.192/26 (k8s-node-l2-1's pod block) (expected via leaf1 10.0.101.1)"],
+      P10: ["spine1 has no route to 192.168.0.0/26 (k8s-master-l1-1's pod block) (expected via leaf1 172.16.0.1)"],
+      P11: ["leaf2 has no route to 192.168.0.0/26 (k8s-master-l1-1's pod block) (expected via spine1 172.16.0.2, spine2 172.16.0.6)"],
+      P12: ["pod-k8s-master-l1-1 got no answer from 192.168.0.193 (pod-k8s-node-l2-1)"],
+      G6: ["spine1 has not learned 10.0.101.0/24 over BGP (expected it from leaf1, AS path 65101)", "leaf1 has learned 0 prefixes over BGP (expected 4)"],
+    },
+  },
+  {
+    name: "leaf1 drops part of rack 2 (10.0.102.96/27) into a blackhole",
+    inject: async (lab) => {
+      await inject(lab, "leaf1", ["ip", "route", "add", "blackhole", "10.0.102.96/27"]);
+      return [blackhole("leaf1", "10.0.102.96/27")];
+    },
+    budget: "immediate",
+    // The hosts of rack 2 at .101 and .102, from rack 1; the gateway .1 and the routes stay, and
+    // the pods (in the pod pool, not the rack subnet) still reach each other.
+    fails: {
+      G5: ["k8s-master-l1-1 got no answer from 10.0.102.101 (k8s-node-l2-1)", "k8s-node-l1-1 got no answer from 10.0.102.102 (k8s-node-l2-2)"],
     },
   },
   {
@@ -298,6 +357,8 @@ interface Row {
   readonly expected: readonly string[];
   readonly caught: readonly string[];
   readonly result: "pass" | "FAIL";
+  /** Scenarios that failed with something other than an AssertionError (a broken lab). */
+  readonly broken: readonly string[];
   readonly problems: readonly string[];
   /** How long the fault took to show, and the whole round (lab up to lab down). */
   readonly inEffectMs: number | undefined;
@@ -318,8 +379,8 @@ after(() => {
   const order = (ids: readonly string[]) => [...ids].sort().join(" ") || "-";
   process.stdout.write(
     `\n${table(
-      ["fault", "scenarios expected to fail", "caught", "result"],
-      rows.map((r) => [r.fault, order(r.expected), order(r.caught), r.result]),
+      ["fault", "scenarios expected to fail", "caught", "broken", "result"],
+      rows.map((r) => [r.fault, order(r.expected), order(r.caught), String(r.broken.length), r.result]),
     )}\n`,
   );
   const file = join(REPORT_DIR, "faults.json");
@@ -358,17 +419,21 @@ for (const [index, fault] of FAULTS.entries()) {
     const problems = judgeVerdicts(SCENARIOS, fault.fails, ran, suite.code);
     const expected = Object.keys(fault.fails);
     const caught = ran.filter((v) => v.status === "FAILED").map((v) => idOf.get(v.name) ?? v.name);
+    // A wrong fabric is never a broken lab: no scenario may fail with anything but an AssertionError.
+    const broken = ran.filter((v) => v.status === "FAILED" && v.exceptionType !== "AssertionError").map((v) => idOf.get(v.name) ?? v.name);
     const messagesById = Object.fromEntries(ran.filter((v) => v.message).map((v) => [idOf.get(v.name) ?? v.name, v.message ?? ""]));
     rows.push({
       fault: fault.name,
       expected,
       caught,
-      result: problems.length ? "FAIL" : "pass",
+      result: problems.length || broken.length ? "FAIL" : "pass",
+      broken,
       problems,
       inEffectMs,
       totalMs: Math.round(performance.now() - started),
       messages: messagesById,
     });
+    assert.deepEqual(broken, [], `a fault in the fabric made scenarios broken, not failed:\n${suite.output}`);
     assert.deepEqual(problems, [], `the suite misjudged "${fault.name}".\ncucumber's summary:\n${suite.output}`);
   });
 }

@@ -10,29 +10,42 @@
  * `/run/fabricspec/NODE/ssh/`: its host key, its sshd_config, its PID file and log. Everything is
  * recorded with the lab and removed by `lab down`. Host keys are verified: the transport trusts the
  * lab's known_hosts and nothing else.
+ *
+ * The lab owns the login it uses. sshd runs every command through the user's login shell, and
+ * Debian's bash reads ~/.bashrc for commands that come over SSH: root's own startup files (on this
+ * image, a `pyenv init` that can wait 60 s on a lock) would decide how long every probe takes. So
+ * each sshd runs in a mount namespace of its own (the one `ip netns exec` makes, which passes no
+ * mount back to the machine) where the lab's account files are bound over /etc/passwd and
+ * /etc/shadow: root's shell there is /bin/sh (no startup file for `sh -c`), its home the lab's
+ * `home/`. /etc/ssh/sshrc, if the machine has one, is covered by an empty file. Nothing of the
+ * machine's own accounts is changed or read at login; the system accounts (sshd's privilege
+ * separation user, frr) are copied as they are.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../../errors.js";
+import { aptInstall } from "../../packages.js";
 import { nodeNames, type Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandRunner } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import { SshPool, type SshOptions } from "../../transport/ssh.js";
+import type { SshOptions } from "../../transport/ssh/connection.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
+import { SshPool } from "../../transport/ssh/pool.js";
 import type { Progress } from "../driver.js";
 import type { DaemonSpec, NetnsAddon, NetnsContext } from "./addons.js";
 import { NetnsDriver } from "./netns-driver.js";
 import { namespaceOf } from "./plan.js";
-import { RUN_DIR } from "./state.js";
+import { labDir, nodeDir } from "./state.js";
 
 const SSHD = "/usr/sbin/sshd";
 const SSH_KEYGEN = "/usr/bin/ssh-keygen";
 const NC = "/usr/bin/nc";
+const SH = "/bin/sh";
 /** OpenSSH's privilege separation directory: sshd refuses to start without it. */
 const PRIVSEP_DIR = "/run/sshd";
 
 /** The lab-wide SSH material, under the run directory (what lab/inventory.example.yaml points at). */
-export const LAB_SSH_DIR = join(RUN_DIR, "ssh");
+export const LAB_SSH_DIR = labDir("ssh");
 export const LAB_IDENTITY_FILE = join(LAB_SSH_DIR, "id_ed25519");
 export const LAB_KNOWN_HOSTS = join(LAB_SSH_DIR, "known_hosts");
 
@@ -43,9 +56,51 @@ export const LAB_KNOWN_HOSTS = join(LAB_SSH_DIR, "known_hosts");
  */
 export const LAB_SSH_OPTIONS: SshOptions = { connectTimeoutMs: 10_000, keepaliveIntervalMs: 1000 };
 
+/** The lab's own login: root's shell and home as sshd sees them, and the files in that home. */
+export interface LabLogin {
+  /** Default /bin/sh: it reads no startup file for a command. */
+  readonly shell: string;
+  /** Files to put in the login's home, by name (e.g. a `.bashrc` that a self-test makes slow and noisy). */
+  readonly homeFiles?: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_LOGIN: LabLogin = { shell: "/bin/sh" };
+
+/** The lab's account files and login home, under the lab's SSH directory. */
+export const LAB_LOGIN_FILES = {
+  passwd: join(LAB_SSH_DIR, "passwd"),
+  shadow: join(LAB_SSH_DIR, "shadow"),
+  sshrc: join(LAB_SSH_DIR, "sshrc"),
+  home: join(LAB_SSH_DIR, "home"),
+} as const;
+
+/** Binds the lab's account files over the machine's, in sshd's own mount namespace only, then runs sshd. */
+const LOGIN_WRAPPER =
+  'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/shadow && { [ ! -e /etc/ssh/sshrc ] || mount --bind "$3" /etc/ssh/sshrc; } && shift 3 && exec "$@"';
+
+/**
+ * The lab's passwd: the machine's system accounts as they are (sshd's privilege separation user,
+ * frr for daemons started over SSH), root's entry replaced by the lab's login.
+ */
+export function renderLabPasswd(machinePasswd: string, login: LabLogin): string {
+  const root = `root:x:0:0:fabricspec lab login:${LAB_LOGIN_FILES.home}:${login.shell}`;
+  const others = machinePasswd.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("root:"));
+  return `${[root, ...others].join("\n")}\n`;
+}
+
+/** Writes the lab's account files and the login's home (idempotent). */
+function writeLogin(login: LabLogin): void {
+  writeFileSync(LAB_LOGIN_FILES.passwd, renderLabPasswd(readFileSync("/etc/passwd", "utf8"), login), { mode: 0o644 });
+  // "*": no password login, and not locked ("!"), which sshd refuses even for keys when PAM is off.
+  writeFileSync(LAB_LOGIN_FILES.shadow, "root:*:19000:0:99999:7:::\n", { mode: 0o600 });
+  writeFileSync(LAB_LOGIN_FILES.sshrc, "", { mode: 0o644 });
+  mkdirSync(LAB_LOGIN_FILES.home, { recursive: true, mode: 0o700 });
+  for (const [name, content] of Object.entries(login.homeFiles ?? {})) writeFileSync(join(LAB_LOGIN_FILES.home, name), content);
+}
+
 /** A node's own sshd files. */
 export function sshdFiles(node: string): { dir: string; hostKey: string; config: string; pidFile: string; log: string } {
-  const dir = join(RUN_DIR, node, "ssh");
+  const dir = join(nodeDir(node), "ssh");
   return { dir, hostKey: join(dir, "ssh_host_ed25519_key"), config: join(dir, "sshd_config"), pidFile: join(dir, "sshd.pid"), log: join(dir, "sshd.log") };
 }
 
@@ -65,7 +120,14 @@ export function labEndpoint(node: string): SshEndpoint {
 /** How a node's sshd is started and recorded (it names itself "sshd: /usr/sbin/sshd -f ... [listener]"). */
 export function sshdSpec(node: string): DaemonSpec {
   const files = sshdFiles(node);
-  return { node, name: "sshd", argv: [SSHD, "-f", files.config, "-E", files.log], pidFile: files.pidFile, command: `sshd: ${SSHD} ` };
+  const { passwd, shadow, sshrc } = LAB_LOGIN_FILES;
+  return {
+    node,
+    name: "sshd",
+    argv: [SH, "-c", LOGIN_WRAPPER, "fabricspec-sshd", passwd, shadow, sshrc, SSHD, "-f", files.config, "-E", files.log],
+    pidFile: files.pidFile,
+    command: `sshd: ${SSHD} `,
+  };
 }
 
 /** sshd_config of one node: loopback only, key login only, the lab's key only. */
@@ -85,34 +147,31 @@ export function renderSshdConfig(node: string, authorizedKeys: string): string {
     "UsePAM no",
     // The run directory is root's and not writable by others: the checks hold.
     "StrictModes yes",
-    // The transport opens at most 8 sessions at once per connection (lab/transport/ssh.ts).
+    // The transport opens at most 8 sessions at once per connection (lab/transport/ssh/connection.ts).
     "MaxSessions 10",
     // VERBOSE logs one "Starting session" line per command: evidence that commands went over SSH.
     "LogLevel VERBOSE",
     "PrintMotd no",
+    "PrintLastLog no",
+    // The lab's login owns its environment: no ~/.ssh/rc, no ~/.ssh/environment.
+    "PermitUserRC no",
+    "PermitUserEnvironment no",
     "X11Forwarding no",
     "",
   ].join("\n");
 }
 
 /** The addon: one sshd per node, started once the fabric has converged. */
-export function sshdAddon(): NetnsAddon {
+export function sshdAddon(login: LabLogin = DEFAULT_LOGIN): NetnsAddon {
   return {
     name: "sshd",
     async up(context: NetnsContext, progress: Progress): Promise<void> {
-      const missing = [
-        [SSHD, "openssh-server"],
-        [SSH_KEYGEN, "openssh-client"],
-        [NC, "netcat-openbsd"],
-      ].filter(([path]) => !existsSync(path ?? ""));
-      if (missing.length > 0) {
-        throw new LabError(`FABRICSPEC_TRANSPORT=ssh needs ${missing.map(([path]) => path).join(", ")}`, {
-          hint: `apt-get install -y ${missing.map(([, pkg]) => pkg).join(" ")}`,
-        });
-      }
+      const missing = [SSHD, SSH_KEYGEN, NC].filter((path) => !existsSync(path));
+      if (missing.length > 0) throw new LabError(`FABRICSPEC_TRANSPORT=ssh needs ${missing.join(", ")}`, { hint: aptInstall(missing) });
       const labDir = context.labDir("ssh");
       await keygen(LAB_IDENTITY_FILE, "fabricspec lab client");
       const authorizedKeys = `${LAB_IDENTITY_FILE}.pub`;
+      writeLogin(login);
       if (!existsSync(PRIVSEP_DIR)) mkdirSync(PRIVSEP_DIR, { mode: 0o755 });
       const nodes = nodeNames(context.topology);
       const hostKeys = await Promise.all(
@@ -127,7 +186,7 @@ export function sshdAddon(): NetnsAddon {
         }),
       );
       writeFileSync(LAB_KNOWN_HOSTS, `${hostKeys.join("\n")}\n`);
-      progress(`sshd on ${nodes.length} nodes (127.0.0.1:22 in each namespace); key and known_hosts in ${labDir}`);
+      progress(`sshd on ${nodes.length} nodes (127.0.0.1:22 in each namespace, the lab's own login: ${login.shell}); key and known_hosts in ${labDir}`);
     },
   };
 }
@@ -158,9 +217,10 @@ export class NetnsSshDriver extends NetnsDriver {
   constructor(
     topology: Topology,
     private readonly pool: SshPool = new SshPool(LAB_SSH_OPTIONS),
+    login: LabLogin = DEFAULT_LOGIN,
   ) {
     // `this` is usable once runners are asked for (after construction): the hook runs then.
-    super(topology, [sshdAddon()], (node) => sshRunner(pool, node, (argv) => this.nodeCommand(node, argv)));
+    super(topology, [sshdAddon(login)], (node) => sshRunner(pool, node, (argv) => this.nodeCommand(node, argv)));
   }
 
   /** Closes the SSH connections (the lab stays as it is). Idempotent. */

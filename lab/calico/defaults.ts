@@ -1,5 +1,5 @@
 /**
- * Calico's resources rendered from the topology, for `calicoctl apply -f`: what
+ * Calico's defaults, and its resources rendered from the topology for `calicoctl apply -f`: what
  * `lab/calico/<topology>/<mode>.yaml` holds for the topologies that have files, and what any other
  * topology gets. Two modes, this project's reading of the blog's parts 3 and 4 (DESIGN.md):
  *   peering  mesh off; every node in its leaf's AS (one AS per rack), peering with its leaf;
@@ -8,6 +8,7 @@
  */
 import { stringify } from "yaml";
 import { leaves, type Topology } from "../topology/model.js";
+import type { CalicoMode } from "./modes.js";
 
 /** Calico's default block size: a node's pods share one /26 (64 addresses). */
 export const BLOCK_SIZE = 26;
@@ -16,10 +17,8 @@ export const CALICO_DEFAULT_AS = 64512;
 /** The node label that names a node's rack (its leaf). */
 export const RACK_LABEL = "rack";
 
-type Mode = "peering" | "overlay";
-
 /** The resources as multi-document YAML, with a header that says where they come from. */
-export function renderCalicoResources(t: Topology, mode: Mode): string {
+export function renderCalicoResources(t: Topology, mode: CalicoMode): string {
   const header = [
     `# Calico resources for topology "${t.name}", ${mode} mode: apply with \`calicoctl apply -f\`.`,
     mode === "peering"

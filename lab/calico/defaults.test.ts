@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseAllDocuments } from "yaml";
 import { loadTopology } from "../topology/load.js";
-import { renderCalicoResources } from "./calico.js";
+import { renderCalicoResources } from "./defaults.js";
 
 const blog = loadTopology();
 

@@ -1,0 +1,35 @@
+/**
+ * The scenarios of the blog topology as the self-tests name them: B, the blog's literal facts;
+ * G, the generic fabric scenarios; P, Calico peering (features/calico/peering.feature).
+ */
+export const FABRIC_SCENARIOS = {
+  B1: "leaf1 peers with both spines",
+  B2: "leaf2 peers with both spines",
+  B3: "spine1 peers with both leaves",
+  B4: "spine2 peers with both leaves",
+  B5: "all switches are running",
+  B6: "leaf1 reaches every switch loopback from its own",
+  B7: "spine1 learns both rack subnets",
+  B8: "spines learn five prefixes and leaves four",
+  G1: "every leaf has an established session with every spine",
+  G2: "every spine learns every rack subnet and every loopback, and no point-to-point link",
+  G3: "every leaf reaches every other rack over all spines",
+  G4: "every switch reaches every loopback from its own",
+  G5: "every host reaches every other host across racks, through its leaf",
+  G6: "every switch learns what BGP carries to it over the AS plan, and nothing else",
+} as const;
+
+export const CALICO_PEERING_SCENARIOS = {
+  P1: "every Kubernetes node has one BGP session, with its leaf",
+  P2: "k8s-master-l1-1 peers with leaf1 in AS 65101",
+  P3: "k8s-node-l1-1 peers with leaf1 in AS 65101",
+  P4: "k8s-node-l1-2 peers with leaf1 in AS 65101",
+  P5: "k8s-node-l2-1 peers with leaf2 in AS 65102",
+  P6: "k8s-node-l2-2 peers with leaf2 in AS 65102",
+  P7: "every leaf peers with its spines and with the nodes of its rack",
+  P8: "leaf1 peers with both spines and its three nodes",
+  P9: "the leaves reflect every pod block to the nodes",
+  P10: "every spine learns every node's pod block from that node's leaf",
+  P11: "every leaf reaches the other racks' pod blocks over all spines",
+  P12: "a pod reaches the pods in the other racks through leaf and spine",
+} as const;
