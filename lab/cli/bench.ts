@@ -6,12 +6,12 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
-import { fileURLToPath } from "node:url";
 import { labFromEnvironment } from "../drivers/registry.js";
 import { LabBusyError } from "../errors.js";
 import { EXIT, progress, reportError, withLab } from "./run-lab.js";
+import { PROJECT_ROOT } from "../project-root.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const root = PROJECT_ROOT;
 const RUNS = Number(process.env.FABRICSPEC_BENCH_RUNS ?? 5);
 
 interface Stats {
@@ -59,7 +59,7 @@ async function main(): Promise<number> {
     return EXIT.ok;
   });
   progress("one whole acceptance run (npm test without the install check)");
-  const acceptance = await timedChild(["--import", "tsx", "scripts/acceptance.ts"]);
+  const acceptance = await timedChild(["scripts/run.mjs", "scripts/acceptance.ts"]);
   add("npm test (whole run)", acceptance.ms);
 
   const rows = [...samples].map(([name, values]) => ({ name, ...stats(values), runs: values.length }));

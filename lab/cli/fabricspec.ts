@@ -1,10 +1,15 @@
 /**
  * fabricspec lab up | down | status [--json] | exec NODE -- CMD...
  * The lab comes from FABRICSPEC_TOPOLOGY and FABRICSPEC_DRIVER, as for `npm test`.
+ * The drivers (ssh2, execa, FRR rendering, probes) are imported only by the commands that use them:
+ * `--help`, and `lab status` with no lab, answer before they would have loaded.
  */
-import type { LabDriver } from "../drivers/driver.js";
-import { labFromEnvironment } from "../drivers/registry.js";
+import type { LabDriver, LabStatus } from "../drivers/driver.js";
 import { EXIT, progress, reportError, withLab } from "./run-lab.js";
+
+async function labFromEnvironment(): Promise<LabDriver> {
+  return (await import("../drivers/registry.js")).labFromEnvironment();
+}
 
 const USAGE = `usage: fabricspec lab up | down | status [--json] | exec NODE -- CMD...
 
@@ -25,7 +30,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (group !== "lab" || command === undefined) return usage(group === undefined ? "" : `unknown command "${argv.join(" ")}"`);
-  const driver = labFromEnvironment();
+  if (command === "status") return status(rest.includes("--json"));
+  const driver = await labFromEnvironment();
   switch (command) {
     case "up":
       return withLab(driver, "fabricspec lab up", async (session) => {
@@ -40,8 +46,6 @@ async function main(argv: readonly string[]): Promise<number> {
         if (phases.length === 0) progress("no lab was up");
         return EXIT.ok;
       });
-    case "status":
-      return status(driver, rest.includes("--json"));
     case "exec":
       return exec(driver, rest);
     default:
@@ -49,8 +53,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function status(driver: LabDriver, json: boolean): Promise<number> {
-  const status = await driver.status();
+async function status(json: boolean): Promise<number> {
+  const { driverChoice, statusWithoutDriver } = await import("../drivers/choice.js");
+  // With no lab recorded the answer needs neither the topology nor a driver: it is given before
+  // yaml, zod and the drivers would load (most of this command's time). Otherwise the topology is
+  // loaded and checked as for every other command.
+  const choice = driverChoice();
+  const status: LabStatus = statusWithoutDriver(choice) ?? (await (await labFromEnvironment()).status());
   if (json) {
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   } else {
