@@ -174,9 +174,11 @@ export function ensureBuilt(options = {}) {
   const moved = Object.keys(current.seen).some(differs) || Object.keys(previous).length !== Object.keys(current.seen).length;
   if (stale.length === 0 && !moved) return { compiled: 0, ms: Math.round(performance.now() - started) };
 
-  const ts = createRequire(import.meta.url)("typescript"); // only now: it takes half a second to load
-  const compiler = compilerOptions(ts, root);
-  for (const source of stale) compileOne(ts, compiler, root, dist, source);
+  if (stale.length > 0) {
+    const ts = createRequire(import.meta.url)("typescript"); // only now: it takes half a second to load
+    const compiler = compilerOptions(ts, root);
+    for (const source of stale) compileOne(ts, compiler, root, dist, source);
+  }
   const keep = new Set([stamp]);
   for (const source of current.compile) keep.add(outputOf(dist, source)).add(`${outputOf(dist, source)}.map`);
   for (const path of current.link) {
@@ -188,7 +190,7 @@ export function ensureBuilt(options = {}) {
   prune(dist, keep);
   writeAtomic(stamp, `${JSON.stringify({ format: FORMAT, seen: current.seen })}\n`);
   const ms = Math.round(performance.now() - started);
-  options.log?.(`compiled ${stale.length} TypeScript file${stale.length === 1 ? "" : "s"} to ${relative(root, dist) || "."}/ (${ms} ms)`);
+  if (stale.length > 0) options.log?.(`compiled ${stale.length} TypeScript file${stale.length === 1 ? "" : "s"} to ${relative(root, dist) || "."}/ (${ms} ms)`);
   return { compiled: stale.length, ms };
 }
 

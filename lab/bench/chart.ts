@@ -30,7 +30,10 @@ export function ticks(max: number): number[] {
   return out;
 }
 
-function panel(x0: number, title: string, xLabel: string, yLabel: string, series: readonly Series[]): string {
+/** Where a panel's legend goes: top left, or bottom right where the lines run high. */
+type Corner = "top-left" | "bottom-right";
+
+function panel(x0: number, title: string, xLabel: string, yLabel: string, series: readonly Series[], legend: Corner = "top-left"): string {
   const all = series.flatMap((s) => s.points);
   const xTicks = ticks(Math.max(1, ...all.map(([x]) => x)));
   const yTicks = ticks(Math.max(0, ...all.map(([, y]) => y)));
@@ -59,9 +62,10 @@ function panel(x0: number, title: string, xLabel: string, yLabel: string, series
     const dash = s.dashed ? ' stroke-dasharray="5 4"' : "";
     parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${points.map(([x, y]) => `${fmt(px(x))},${fmt(py(y))}`).join(" ")}"><title>${escape(s.label)}</title></polyline>`);
     for (const [x, y] of points) parts.push(`<circle cx="${fmt(px(x))}" cy="${fmt(py(y))}" r="3" fill="${s.color}"><title>${escape(`${s.label}: ${fmt(y)} at ${x} switches`)}</title></circle>`);
-    const ly = PANEL.top + 14 + i * 16;
-    parts.push(`<line x1="${x0 + PANEL.left + 10}" y1="${ly - 4}" x2="${x0 + PANEL.left + 28}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${dash}/>`);
-    parts.push(`<text x="${x0 + PANEL.left + 34}" y="${ly}">${escape(s.label)}</text>`);
+    const ly = legend === "top-left" ? PANEL.top + 14 + i * 16 : PANEL.top + h - 8 - (series.length - 1 - i) * 16;
+    const lx = legend === "top-left" ? x0 + PANEL.left + 10 : x0 + PANEL.left + w - 190;
+    parts.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 18}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${dash}/>`);
+    parts.push(`<text x="${lx + 24}" y="${ly}">${escape(s.label)}</text>`);
   });
   return parts.join("\n");
 }
@@ -90,15 +94,16 @@ function memorySeries(fabrics: readonly FabricResult[]): Series[] {
 /** The chart of a bench run's fabrics. */
 export function scaleChart(result: BenchResult): string {
   const width = PANEL.width * 2;
-  const height = PANEL.height + 28;
+  const height = PANEL.height + 40;
   const m = result.machine;
   const names = result.fabrics.map((f) => `${f.name} (${f.switches})`).join(", ");
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     panel(0, "Bring-up and teardown", "switches", "seconds (median)", timeSeries(result.fabrics)),
-    panel(PANEL.width, "Memory per switch (its daemons, kernel accounting)", "switches", "MiB", memorySeries(result.fabrics)),
-    `<text x="8" y="${height - 8}" fill="#555">${escape(`fabricspec bench ${result.at}, driver ${result.driver}, ${m.cores} cores (${m.cpu}), load average ${m.loadAverage.start.map((l) => l.toFixed(1)).join(" ")}: ${names}`)}</text>`,
+    panel(PANEL.width, "Memory per switch (its daemons, kernel accounting)", "switches", "MiB", memorySeries(result.fabrics), "bottom-right"),
+    `<text x="8" y="${height - 22}" fill="#555">${escape(`fabricspec bench ${result.at}, driver ${result.driver}, ${m.cores} cores (${m.cpu}), load average ${m.loadAverage.start.map((l) => l.toFixed(1)).join(" ")} at the start`)}</text>`,
+    `<text x="8" y="${height - 8}" fill="#555">${escape(`fabrics (switches): ${names}`)}</text>`,
     "</svg>",
     "",
   ].join("\n");
