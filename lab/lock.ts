@@ -2,7 +2,6 @@
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabBusyError } from "./errors.js";
-import type { Progress } from "./drivers/driver.js";
 
 interface Holder {
   readonly pid: number;
@@ -31,7 +30,7 @@ export function isAlive(pid: number): boolean {
  * Takes the lock in `dir`, waiting (with a message) while a live process holds it; a lock left by
  * a dead process is taken over. Gives up after `waitMs` with the holder named.
  */
-export async function acquireLock(dir: string, what: string, progress: Progress, waitMs = 15 * 60_000): Promise<Lock> {
+export async function acquireLock(dir: string, what: string, progress: (message: string) => void, waitMs = 15 * 60_000): Promise<Lock> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "lock");
   const started = Date.now();

@@ -7,7 +7,7 @@
  */
 import { AfterAll, Before, type ITestCaseHookParameter } from "@cucumber/cucumber";
 import type { PodNetworkMode } from "../lab/drivers/driver.js";
-import { currentLab } from "./lab.js";
+import { currentLab, kubernetesAccess, podNetworkSupport } from "./lab.js";
 import type { FabricWorld } from "./world.js";
 
 /** The content type allure-cucumberjs reads runtime messages from (allure-js-commons' ALLURE_RUNTIME_MESSAGE_CONTENT_TYPE). */
@@ -26,14 +26,14 @@ function skip(world: FabricWorld, reason: string): "skipped" {
 }
 
 Before({ tags: "@kubernetes", name: "the lab has a Kubernetes API" }, async function (this: FabricWorld) {
-  const access = this.lab.kubernetes ? await this.lab.kubernetes() : { ok: false as const, reason: `the ${this.lab.name} driver gives no Kubernetes API` };
+  const access = await kubernetesAccess(this.lab);
   if (!access.ok) return skip(this, access.reason);
   return undefined;
 });
 
 Before({ tags: "@calico", name: "the lab can run this Calico mode" }, async function (this: FabricWorld, { pickle }: ITestCaseHookParameter) {
   const mode: PodNetworkMode = pickle.tags.some((t) => t.name === "@overlay") ? "overlay" : "peering";
-  const support = this.lab.podNetworkSupport ? await this.lab.podNetworkSupport(mode) : { ok: false as const, reason: `the ${this.lab.name} driver cannot deploy a pod network` };
+  const support = await podNetworkSupport(this.lab, mode);
   if (!support.ok) return skip(this, support.reason);
   modeChanged = true;
   return undefined;

@@ -1,13 +1,23 @@
-/** The World: one scenario's view of the lab, with every command attached as evidence. */
+/**
+ * The World: one scenario's view of the lab. It owns every probe a step uses, each through one
+ * evidence decorator (./world/evidence.ts: every command and its output attached to the step) and
+ * one rule for failed versus broken (./world/observe.ts). Steps call it and judge what it returns.
+ */
 import { setWorldConstructor, World, type IWorldOptions } from "@cucumber/cucumber";
-import { AssertionError } from "chai";
-import type { LabDriver, PodNetwork } from "../lab/drivers/driver.js";
+import { calicoPlan, type CalicoPlan } from "../lab/calico/resources.js";
+import type { LabDriver, PodNetwork, PodNetworkMode } from "../lab/drivers/driver.js";
+import { LabError } from "../lab/errors.js";
+import { SETTLE_MS, type Budget } from "../lab/expect/budgets.js";
+import { fabricFindings } from "../lab/fabric/converge.js";
+import { measureConvergence, type ConvergenceFigures } from "../lab/fabric/measure.js";
+import type { PingOutcome } from "../lab/fabric/reachability.js";
+import { birdProtocols, type BirdProtocol } from "../lab/probes/bird.js";
+import { frrDaemons, type FrrDaemons } from "../lab/probes/daemons.js";
 import {
   bgpSummary,
   bgpTable,
   kernelRoutes,
   ping,
-  ProbeError,
   traceroute,
   type BgpSummary,
   type BgpTable,
@@ -17,104 +27,147 @@ import {
   type TracerouteResult,
 } from "../lab/probes/index.js";
 import type { Topology } from "../lab/topology/model.js";
-import { formatCommand, type CommandResult, type CommandRunner } from "../lab/transport/runner.js";
-import { currentLab } from "./lab.js";
-
-/** A failure a disruptive scenario injected, with what the fabric should look like meanwhile. */
-export interface Disruption {
-  /** For messages and reports: "spine1 failed (its links went down)". */
-  readonly description: string;
-  /** The fabric routing around the failure: the topology without what failed. */
-  readonly reduced: Topology;
-  /** When the failure (or, after `repair`, the repair) was injected: performance.now(). */
-  since: number;
-  /** Undoes the failure; also run by the After hook when a scenario ends without it. */
-  readonly repair: () => Promise<void>;
-  repaired: boolean;
-}
-
-/** One ping a When step sent, for the Then step to judge. */
-export interface PingOutcome {
-  readonly from: string;
-  readonly to: string;
-  /** Who should answer, for messages. */
-  readonly toName: string;
-  readonly result: PingResult;
-}
+import type { CommandResult, CommandRunner } from "../lab/transport/runner.js";
+import { currentLab, noPodNetworks } from "./lab.js";
+import { describeFigures, type Disruption } from "./world/disruption.js";
+import { attachResult, withEvidence, type Attach } from "./world/evidence.js";
+import { KubernetesView } from "./world/kubernetes.js";
+import { observe } from "./world/observe.js";
 
 export class FabricWorld extends World {
   readonly lab: LabDriver = currentLab();
   readonly topology: Topology = this.lab.topology;
   /** The nodes the current step looked at: on failure, their fresh state is attached. */
   readonly involved = new Set<string>();
+  /** The pings a When step sent, for a Then step to judge. */
   pings: PingOutcome[] = [];
   disruption: Disruption | undefined;
-  /** The pod network a Given step brought the lab into (steps/calico.steps.ts). */
+  /** The pod network a Given step brought the lab into. */
   podNetwork: PodNetwork | undefined;
+  private readonly attachText: Attach = (text, options) => this.attach(text, options);
+  /** The lab's Kubernetes cluster, through kubectl. */
+  readonly kubernetes = new KubernetesView(this.lab, this.attachText);
 
   constructor(options: IWorldOptions) {
     super(options);
   }
 
-  /** A runner on `node` whose every command is attached to the current step. */
+  // ---- Evidence ------------------------------------------------------------------------------
+
+  /** A runner on a node of the topology, or on a test pod of the pod network, whose every command is attached to the step. */
   runner(node: string): CommandRunner {
-    const inner = this.lab.runner(node);
     this.involved.add(node);
-    return {
-      node,
-      run: async (argv, options) => {
-        const result = await inner.run(argv, options);
-        this.attachEvidence(node, result);
-        return result;
-      },
-    };
+    const network = this.podNetwork;
+    const inner = network?.pods.some((p) => p.name === node) ? network.podRunner(node) : this.lab.runner(node);
+    return withEvidence(inner, this.attachText);
   }
 
-  attachEvidence(node: string, result: CommandResult): void {
-    const output = [result.stdout, result.stderr].filter((s) => s.trim() !== "").join("\n");
-    const command = `${node}$ ${formatCommand(result.command)}`;
-    this.attach(`${command}\n(exit ${result.exitCode}, ${result.durationMs} ms)\n${output}`, { mediaType: "text/plain", fileName: command });
+  /** Attaches a command's result that was run without this World's runner, under `label`. */
+  attachEvidence(label: string, result: CommandResult): void {
+    attachResult(this.attachText, label, result);
   }
+
+  /** Observes every one of `nodes` at once: each with what was seen. */
+  onEach<N, T>(nodes: readonly N[], look: (node: N) => Promise<T>): Promise<Array<[N, T]>> {
+    return Promise.all(nodes.map(async (n): Promise<[N, T]> => [n, await look(n)]));
+  }
+
+  // ---- The fabric ----------------------------------------------------------------------------
 
   bgpSummary(node: string): Promise<BgpSummary> {
-    return this.probe(node, "bgpd", (r) => bgpSummary(r));
+    return observe(node, "bgpd", () => bgpSummary(this.runner(node)));
   }
 
   bgpTable(node: string): Promise<BgpTable> {
-    return this.probe(node, "bgpd", (r) => bgpTable(r));
+    return observe(node, "bgpd", () => bgpTable(this.runner(node)));
   }
 
   kernelRoutes(node: string): Promise<readonly KernelRoute[]> {
-    return this.probe(node, "the kernel", (r) => kernelRoutes(r));
+    return observe(node, "the kernel", () => kernelRoutes(this.runner(node)));
   }
 
+  frrDaemons(node: string): Promise<FrrDaemons> {
+    return observe(node, "vtysh", () => frrDaemons(this.runner(node)));
+  }
+
+  /** What is still wrong in the fabric, sessions and routes, on every switch. */
+  fabricFindings(): Promise<string[]> {
+    return fabricFindings(this.topology, (n) => this.runner(n));
+  }
+
+  /** Sets interfaces of a node up or down (the same on every driver). */
+  async setLinks(node: string, interfaces: readonly string[], state: "up" | "down"): Promise<void> {
+    const runner = this.runner(node);
+    for (const name of interfaces) {
+      const result = await runner.run(["ip", "link", "set", name, state]);
+      if (result.exitCode !== 0) throw new LabError(`${node}: could not set ${name} ${state}: ${result.stderr.trim()}`);
+    }
+  }
+
+  // ---- Reachability (from nodes and test pods alike) -----------------------------------------
+
   ping(node: string, target: string, options: PingOptions): Promise<PingResult> {
-    return this.probe(node, "ping", (r) => ping(r, target, options));
+    return observe(node, "ping", () => ping(this.runner(node), target, options));
   }
 
   /** Pings every pair at once and keeps the outcomes for a Then step. */
   async pingEach(pairs: ReadonlyArray<{ from: string; to: string; toName: string; options: PingOptions }>): Promise<void> {
-    this.pings = await Promise.all(
-      pairs.map(async ({ from, to, toName, options }) => ({ from, to, toName, result: await this.ping(from, to, options) })),
-    );
+    this.pings = await Promise.all(pairs.map(async ({ from, to, toName, options }) => ({ from, to, toName, result: await this.ping(from, to, options) })));
+  }
+
+  /** The pings a When step sent; none is a scenario written wrong. */
+  sentPings(): readonly PingOutcome[] {
+    if (this.pings.length === 0) throw new Error("no ping was sent: a When step that pings must come first");
+    return this.pings;
   }
 
   traceroute(node: string, target: string): Promise<TracerouteResult> {
-    return this.probe(node, "traceroute", (r) => traceroute(r, target));
+    return observe(node, "traceroute", () => traceroute(this.runner(node), target));
   }
 
-  /**
-   * Runs a probe. A routing daemon that is not running is the network being wrong (a switch
-   * whose bgpd died), so it fails the step; any other probe failure means the lab is broken.
-   */
-  private async probe<T>(node: string, what: string, run: (runner: CommandRunner) => Promise<{ value: T }>): Promise<T> {
-    try {
-      return (await run(this.runner(node))).value;
-    } catch (error) {
-      const stopped = error instanceof ProbeError ? /(\w+d) is not running/.exec(error.evidence.stderr)?.[1] : undefined;
-      if (stopped) throw new AssertionError(`${node}: ${stopped} is not running (expected ${what} to answer)`);
-      throw error;
-    }
+  // ---- Calico --------------------------------------------------------------------------------
+
+  /** Brings the lab into a pod network mode; what it took is attached. */
+  async deployPodNetwork(mode: PodNetworkMode): Promise<void> {
+    if (!this.lab.podNetwork) throw new LabError(noPodNetworks(this.lab));
+    const messages: string[] = [];
+    this.podNetwork = await this.lab.podNetwork(mode, (m) => messages.push(m));
+    this.attach(`pod network: ${mode}${messages.length ? `\n${messages.join("\n")}` : " (the lab was in this mode already)"}`, "text/plain");
+  }
+
+  /** The plan of the Calico mode the lab is in: each node's AS, peers, pod block and test pod. */
+  calicoPlan(): CalicoPlan {
+    const mode = this.podNetwork?.mode;
+    if (mode === undefined || mode === "none") throw new LabError("no pod network: a Given step that deploys Calico must come first");
+    return calicoPlan(this.topology, mode);
+  }
+
+  /** The BIRD protocols of a Kubernetes node, as its lab reaches calico-node's BIRD. */
+  birdProtocols(node: string): Promise<readonly BirdProtocol[]> {
+    return observe(node, "calico-node's BIRD", () => birdProtocols(this.runner(node)));
+  }
+
+  // ---- Disruptions ---------------------------------------------------------------------------
+
+  /** Records a failure the scenario injects now; the After hook repairs it if the scenario does not. */
+  disrupt(description: string, reduced: Topology, repair: () => Promise<void>): Disruption {
+    this.disruption = { description, reduced, since: performance.now(), repair, repaired: false };
+    return this.disruption;
+  }
+
+  requireDisruption(): Disruption {
+    if (!this.disruption) throw new LabError("no failure was injected: a When step that breaks something must come first");
+    return this.disruption;
+  }
+
+  /** Measures convergence from `from` to `to` since the disruption (or its repair); the figures are attached. */
+  async measureConvergence(what: string, from: Topology, to: Topology, budget: Budget): Promise<ConvergenceFigures> {
+    const disruption = this.requireDisruption();
+    // The lab's own runners: the polls are too many to attach; the figures say what they saw.
+    const figures = await measureConvergence({ since: disruption.since, from, to, runnerOf: (n) => this.lab.runner(n), budget, settleMs: SETTLE_MS });
+    this.attach(describeFigures(what, figures, this.topology.bgp.hold), { mediaType: "text/plain", fileName: `convergence ${what}` });
+    this.attach(JSON.stringify({ what, ...figures }, null, 2), { mediaType: "application/json", fileName: `convergence ${what} (JSON)` });
+    return figures;
   }
 }
 

@@ -1,7 +1,8 @@
 Feature: Everything reaches everything
   Loopbacks are how switches are managed and hosts are what the fabric is for: every switch
-  reaches every other switch's loopback from its own, and every host reaches every host in the
-  other racks, through its own leaf.
+  reaches every other switch's loopback that BGP carries to it, from its own (with all spines in
+  one AS, RFC 7938 5.2.1, a spine has no path to another spine's), and every host reaches every
+  host in the other racks, through its own leaf.
 
   Background:
     Given the lab is up

@@ -43,18 +43,3 @@ export async function applyVtysh(runner: CommandRunner, commands: readonly strin
   const output = `${result.stdout}${result.stderr}`.trim();
   if (result.exitCode !== 0 || /^%/m.test(output)) throw new CommandError(`${runner.node}: vtysh could not apply the peering configuration: ${output || `exit ${result.exitCode}`}`);
 }
-
-/** The same as FRR configuration text, for a switch configured from a file (Vagrant, a real leaf). */
-export function renderLeafPeering(t: Topology, leaf: Switch): string {
-  const nodes = rackNodes(t, leaf);
-  return [
-    `! ${leaf.name}: Calico peering mode (fabricspec), one AS per rack`,
-    `router bgp ${leaf.asn}`,
-    ...nodes.flatMap((n) => [` neighbor ${n.address} remote-as ${leaf.asn}`, ` neighbor ${n.address} description ${n.name}`]),
-    " address-family ipv4 unicast",
-    ...nodes.flatMap((n) => [`  neighbor ${n.address} route-reflector-client`, `  neighbor ${n.address} next-hop-self`]),
-    " exit-address-family",
-    "!",
-    "",
-  ].join("\n");
-}

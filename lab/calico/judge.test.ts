@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseBirdProtocols } from "../probes/bird.js";
+import { parseBirdProtocols, type BirdProtocol } from "../probes/bird.js";
 import { fixture } from "../probes/fake-runner.js";
 import { findNode, type Node } from "../topology/model.js";
 import { loadTopology } from "../topology/load.js";
 import { leafPeeringCommands, leafUnpeeringCommands } from "./fabric.js";
-import { expectedLeafPeers, expectedPodRoutes, nodeSessionFindings, podPathFindings, podRouteFindings } from "./judge.js";
+import { expectedLeafPeers, expectedPodRoutes, meshSessionFindings, nodeSessionFindings, overlayPathFindings, podPathFindings, podRouteFindings, statedNodeSessionFindings } from "./judge.js";
 import { calicoPlan } from "./resources.js";
 
 const t = loadTopology();
@@ -79,4 +79,54 @@ test("the leaves peer with their rack's nodes in their own AS, reflect them and 
   assert.ok(apply.includes("neighbor 10.0.101.101 remote-as 65101"));
   assert.ok(apply.includes("neighbor 10.0.101.101 route-reflector-client"));
   assert.deepEqual(leafUnpeeringCommands(t, leaf1), ["configure terminal", "router bgp 65101", "no neighbor 10.0.101.10", "no neighbor 10.0.101.101", "no neighbor 10.0.101.102"]);
+});
+
+const host = (name: string) => {
+  const found = t.hosts.find((h) => h.name === name);
+  assert.ok(found, name);
+  return found;
+};
+const birdOutput = (file: string) => parseBirdProtocols({ command: ["birdc"], exitCode: 0, stdout: fixture(file), stderr: "", durationMs: 1 });
+
+test("statedNodeSessionFindings: the node's session as peering mode judges it, and a scenario that does not fit the topology", () => {
+  const established = birdOutput("bird-2.0.12-protocols-k8s-node-l1-1-established.txt");
+  assert.deepEqual(statedNodeSessionFindings(t, host("k8s-node-l1-1"), "10.0.101.1", 65101, established), []);
+  assert.deepEqual(statedNodeSessionFindings(t, host("k8s-node-l1-1"), "10.0.102.1", 65102, established), [
+    "the topology puts k8s-node-l1-1 behind leaf1, not behind 10.0.102.1 in AS 65102: the scenario does not fit the topology",
+  ]);
+});
+
+/** A BGP protocol of a mesh node as BIRD reports it (only what the judge reads). */
+const meshPeer = (address: string, state: string, neighborAs = 64512): BirdProtocol => ({
+  name: `Mesh_${address.replaceAll(".", "_")}`,
+  proto: "BGP",
+  table: undefined,
+  state: state === "Established" ? "up" : "start",
+  info: state,
+  description: undefined,
+  bgp: { state, neighborAddress: address, neighborAs, localAs: 64512, neighborId: undefined, lastError: undefined, sourceAddress: undefined, session: undefined },
+  channels: [],
+  routes: {},
+});
+
+test("meshSessionFindings: every other node Established in the mesh's AS; a missing and a wrong session named", () => {
+  const others = t.hosts.filter((h) => h.name !== "k8s-node-l1-1");
+  assert.deepEqual(meshSessionFindings(t, host("k8s-node-l1-1"), others.map((o) => meshPeer(o.address, "Established")), 64512), []);
+  const [first, second, ...rest] = others;
+  assert.ok(first && second);
+  assert.deepEqual(meshSessionFindings(t, host("k8s-node-l1-1"), [meshPeer(second.address, "Active", 65101), ...rest.map((o) => meshPeer(o.address, "Established"))], 64512), [
+    "k8s-node-l1-1 has no BGP session with k8s-master-l1-1 10.0.101.10 (expected one in the node-to-node mesh, AS 64512)",
+    "k8s-node-l1-1: the mesh session with k8s-node-l1-2 is Active, AS 65101 (expected Established, AS 64512)",
+  ]);
+});
+
+test("overlayPathFindings: the overlay hides the fabric; a switch on the path, or a path that does not arrive, is a finding", () => {
+  const overlay = calicoPlan(t, "overlay");
+  const [from, to] = [overlay.nodes[1], overlay.nodes[3]];
+  assert.ok(from && to);
+  assert.deepEqual(overlayPathFindings(t, overlay, from, to, ["10.0.101.101", to.pod.address], true), []);
+  assert.deepEqual(overlayPathFindings(t, overlay, from, to, ["10.0.101.101", "10.0.101.1", "172.16.0.0", undefined], false), [
+    `${from.pod.name}'s path to ${to.pod.name} shows the switches leaf1, spine1 (expected none: the overlay hides the fabric)`,
+    `${from.pod.name}'s path to ${to.pod.address} (${to.pod.name}) does not reach it`,
+  ]);
 });

@@ -3,6 +3,7 @@
  * and judging observed state against it: each function returns findings, one sentence each, saying
  * what was found and what was expected (empty when all is well).
  */
+import { differences } from "../expect/partial.js";
 import { expectedRoutes } from "../fabric/expected.js";
 import { peerFindings, type ExpectedPeer, type ObservedPeer, type ObservedRoute } from "../fabric/judge.js";
 import type { BirdProtocol } from "../probes/bird.js";
@@ -157,4 +158,42 @@ export function podPathFindings(
   return [
     `${from.pod.name}'s path to ${to.pod.address} (${to.pod.name}) is ${hops.map(name).join(" > ") || "empty"}${reached ? "" : ", not reaching it"} (expected ${expected.join(" > ")})`,
   ];
+}
+
+/**
+ * The node's only session is with `gateway` in AS `asn`, as a scenario states it: judged as peering
+ * mode, plus a finding when the topology does not put the node there.
+ */
+export function statedNodeSessionFindings(t: Topology, host: Host, gateway: string, asn: number, protocols: readonly BirdProtocol[]): string[] {
+  const leaf = t.switches.find((s) => s.rack?.gateway === gateway);
+  const findings = nodeSessionFindings(t, host, protocols);
+  if (!leaf || leaf.name !== host.leaf || leaf.asn !== asn) {
+    findings.push(`the topology puts ${host.name} behind ${host.leaf}, not behind ${gateway} in AS ${asn}: the scenario does not fit the topology`);
+  }
+  return findings;
+}
+
+/** The overlay's node-to-node mesh: a session with every other node, Established, in AS `asn`. */
+export function meshSessionFindings(t: Topology, host: Host, protocols: readonly BirdProtocol[], asn: number): string[] {
+  // By neighbor address; the first session with a neighbor is the one judged.
+  const sessions = Object.fromEntries([...protocols].reverse().flatMap((p) => (p.bgp?.neighborAddress ? [[p.bgp.neighborAddress, p.bgp]] : [])));
+  const others = t.hosts.filter((o) => o.name !== host.name);
+  const expected = Object.fromEntries(others.map((o) => [o.address, { state: "Established", neighborAs: asn }]));
+  const wrong = new Set(differences(sessions, expected).map((d) => d.path[0]));
+  return others
+    .filter((o) => wrong.has(o.address))
+    .map((o) => {
+      const s = sessions[o.address];
+      if (!s) return `${host.name} has no BGP session with ${o.name} ${o.address} (expected one in the node-to-node mesh, AS ${asn})`;
+      return `${host.name}: the mesh session with ${o.name} is ${s.state}, AS ${s.neighborAs ?? "?"} (expected Established, AS ${asn})`;
+    });
+}
+
+/** A pod's path to a pod in another rack through the overlay: it reaches it, and no switch answers on the way. */
+export function overlayPathFindings(t: Topology, plan: CalicoPlan, from: CalicoNodePlan, to: CalicoNodePlan, hops: ReadonlyArray<string | undefined>, reached: boolean): string[] {
+  const names = addressNames(t, plan);
+  const switches = hops.map((ip) => (ip === undefined ? undefined : names.get(ip))).filter((n) => n !== undefined && t.switches.some((s) => s.name === n));
+  const findings = switches.length ? [`${from.pod.name}'s path to ${to.pod.name} shows the switches ${switches.join(", ")} (expected none: the overlay hides the fabric)`] : [];
+  if (!reached) findings.push(`${from.pod.name}'s path to ${to.pod.address} (${to.pod.name}) does not reach it`);
+  return findings;
 }

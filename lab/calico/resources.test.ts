@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
-import { renderCalicoResources } from "../render/calico.js";
+import { renderCalicoResources } from "./defaults.js";
 import { loadTopology } from "../topology/load.js";
 import { calicoPlan, calicoResourcesFile, CalicoResourceError, parseCalicoResources } from "./resources.js";
 

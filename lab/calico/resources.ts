@@ -10,12 +10,12 @@ import { UsageError } from "../errors.js";
 import { formatPath, parseYamlDocuments } from "../yaml-file.js";
 import { contains, ipToNumber, networkOf, numberToIp, parseCidr } from "../topology/ip.js";
 import { findSwitch, leaves, type Host, type Topology } from "../topology/model.js";
-import { renderCalicoResources } from "../render/calico.js";
+import { CALICO_DEFAULT_AS, renderCalicoResources } from "./defaults.js";
+import type { CalicoMode } from "./modes.js";
 import { calicoResourceSchema, type BgpConfiguration, type CalicoNode, type CalicoResource, type IpPool } from "./schema.js";
 import { parseSelector } from "./selector.js";
 
-/** The Calico modes a lab can be in; "none" is part 2 of the blog: no pod network at all. */
-export type CalicoMode = "peering" | "overlay";
+export type { CalicoMode };
 
 export const CALICO_DIR = fileURLToPath(new URL(".", import.meta.url));
 
@@ -137,7 +137,7 @@ function planFrom(t: Topology, mode: CalicoMode, resources: readonly CalicoResou
   const hostNames = t.hosts.map((h) => h.name).join(", ");
 
   const configs = of("BGPConfiguration");
-  const config: BgpConfiguration["spec"] = configs.find((c) => c.metadata.name === "default")?.spec ?? { nodeToNodeMeshEnabled: true, asNumber: 64512 };
+  const config: BgpConfiguration["spec"] = configs.find((c) => c.metadata.name === "default")?.spec ?? { nodeToNodeMeshEnabled: true, asNumber: CALICO_DEFAULT_AS };
   for (const c of configs.filter((c) => c.metadata.name !== "default")) {
     add(`BGPConfiguration ${c.metadata.name}`, 'only the BGPConfiguration named "default" applies to every node; per-node ones are not supported here');
   }

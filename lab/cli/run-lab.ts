@@ -3,9 +3,9 @@
  * on SIGINT/SIGTERM, so an interrupted bring-up leaves nothing behind.
  */
 import type { LabDriver, Phase, Progress, UpOptions, UpResult } from "../drivers/driver.js";
-import { RUN_DIR } from "../drivers/netns/state.js";
 import { describeError, LabError, UsageError } from "../errors.js";
 import { acquireLock } from "../lock.js";
+import { RUN_DIR } from "../run-dir.js";
 
 export const progress: Progress = (message) => process.stderr.write(`fabricspec: ${message}\n`);
 

@@ -1,5 +1,7 @@
 /** The LabDriver port: how a lab is checked, built, inspected, reached and removed. */
-import type { Topology } from "../topology/model.js";
+import type { PodNetworkMode } from "../calico/modes.js";
+import { UnknownNodeError } from "../errors.js";
+import { nodeNames, type Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
 
 /** One prerequisite, checked before anything is created. */
@@ -9,6 +11,14 @@ export interface PreflightCheck {
   readonly detail: string;
   /** What to do when it is not ok. */
   readonly fix?: string;
+  /** What is ok enough to go on with but should be fixed (a noisy or slow login), each with its fix. */
+  readonly warnings?: readonly PreflightWarning[];
+}
+
+/** Said in preflight, but no reason to stop: the run goes on. */
+export interface PreflightWarning {
+  readonly detail: string;
+  readonly fix: string;
 }
 
 /** A timed phase of bring-up or teardown. */
@@ -88,11 +98,7 @@ export interface LabDriver {
 /** A capability of a lab, or the reason it lacks it. */
 export type Support = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-/**
- * The lab's pod network: none (the blog's part 2: Kubernetes without a network plugin, the fabric
- * carries loopbacks and rack subnets only), or Calico peering with the fabric, or Calico's overlay.
- */
-export type PodNetworkMode = "none" | "peering" | "overlay";
+export type { PodNetworkMode };
 
 /** A pod the lab runs to test the pod network. */
 export interface Pod {
@@ -118,3 +124,36 @@ export interface PodNetwork {
 
 /** kubectl against the lab's cluster (runner node "kubectl"), or the reason there is none. */
 export type KubernetesAccess = { readonly ok: true; readonly kubectl: CommandRunner } | { readonly ok: false; readonly reason: string };
+
+// What every driver says the same way.
+
+/** Failed checks, one indented line each with its fix: why a lab cannot start. */
+export function describeFailedChecks(checks: readonly PreflightCheck[]): string {
+  return checks.map((c) => `  ${c.name}: ${c.detail}${c.fix ? `; fix: ${c.fix}` : ""}`).join("\n");
+}
+
+/**
+ * Times the phases of a bring-up or teardown into `phases`, each said through `progress` as it
+ * ends; a phase does not start once `signal` is aborted.
+ */
+export function phaseTimer(phases: Phase[], progress: Progress, signal?: AbortSignal) {
+  return async <T>(name: string, work: () => Promise<T>, detail?: string): Promise<T> => {
+    signal?.throwIfAborted();
+    const started = performance.now();
+    const value = await work();
+    const ms = Math.round(performance.now() - started);
+    phases.push({ name, ms, ...(detail === undefined ? {} : { detail }) });
+    progress(detail === undefined ? `${name} (${ms} ms)` : `${name}: ${detail} (${ms} ms)`);
+    return value;
+  };
+}
+
+/** A name that is not a node of the topology, with those that are. */
+export function unknownNode(t: Topology, node: string): UnknownNodeError {
+  return new UnknownNodeError(`unknown node "${node}". Nodes in topology "${t.name}": ${nodeNames(t).join(", ")}`);
+}
+
+/** A name that is not a switch of the topology, with those that are. */
+export function unknownSwitch(t: Topology, node: string): UnknownNodeError {
+  return new UnknownNodeError(`unknown switch "${node}". Switches: ${t.switches.map((s) => s.name).join(", ")}`);
+}

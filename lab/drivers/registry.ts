@@ -12,7 +12,7 @@ import { loadInventory } from "./inventory/inventory.js";
 import { InventoryDriver } from "./inventory/inventory-driver.js";
 import { NetnsDriver } from "./netns/netns-driver.js";
 import { NetnsSshDriver } from "./netns/sshd.js";
-import { SshPool } from "../transport/ssh.js";
+import { SshPool } from "../transport/ssh/pool.js";
 import { vagrantBoxes } from "./vagrant/settings.js";
 import { VagrantDriver } from "./vagrant/vagrant-driver.js";
 

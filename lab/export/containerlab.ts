@@ -14,9 +14,13 @@
  * - Every node gets sshd (one lab host key, a lab client key) on a fixed management address, which
  *   the inventory names.
  */
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { UsageError } from "../errors.js";
-import { FRR_DAEMONS, renderFrrConfig } from "../render/frr.js";
+import { FRR_BIN_DIR, FRR_DAEMONS, FRR_SWITCH, PACKAGED_FRR } from "../kinds/frr.js";
+import { HOST } from "../kinds/host.js";
+import type { NodeKind } from "../kinds/kind.js";
+import { renderFrrConfig } from "../render/frr.js";
 import { ipToNumber, numberToIp, parseCidr } from "../topology/ip.js";
 import type { Host, Switch, Topology } from "../topology/model.js";
 
@@ -46,13 +50,36 @@ export interface ContainerlabExport {
   readonly inventory: Record<string, unknown>;
 }
 
-/** What the probes and sshd need on a node, installed at start-up on an image without them (Alpine). */
-const PACKAGES = "openssh-server iputils iproute2 traceroute bash";
-// iputils ping (-V), iproute2 ip (-j): the probes parse their output, which busybox's differ from.
-const HAS_TOOLS = "command -v sshd >/dev/null && command -v traceroute >/dev/null && command -v bash >/dev/null && ping -V >/dev/null 2>&1 && ip -j link >/dev/null 2>&1";
+/**
+ * The Alpine packages of the programs a node needs (its kind's probe tools, sshd, and bash for
+ * FRR's scripts), for images that lack them; vtysh comes with the FRR image. Alpine's names, not
+ * Debian's (lab/packages.ts): FRR publishes its images on Alpine.
+ */
+const ALPINE_PACKAGE: Readonly<Record<string, string | undefined>> = {
+  ip: "iproute2",
+  ping: "iputils",
+  traceroute: "traceroute",
+  sshd: "openssh-server",
+  bash: "bash",
+  vtysh: undefined,
+};
+/** How a shell tells the program is there, and the right one: the probes parse iputils ping and iproute2 ip, not busybox's. */
+const PRESENT: Readonly<Record<string, string>> = {
+  ping: "ping -V >/dev/null 2>&1",
+  ip: "ip -j link >/dev/null 2>&1",
+};
+
+/** The shell line that installs what a node of `kind` lacks (and does nothing on an image that has it). */
+export function toolsFor(kind: NodeKind): string {
+  const programs = [...new Set([...kind.probeTools, "sshd", "bash"])].filter((p) => ALPINE_PACKAGE[p] !== undefined || !(p in ALPINE_PACKAGE));
+  const present = programs.map((p) => PRESENT[p] ?? `command -v ${p} >/dev/null`).join(" && ");
+  const packages = [...new Set(programs.map((p) => ALPINE_PACKAGE[p] ?? p))].join(" ");
+  return `${present} || apk add --no-cache ${packages}`;
+}
+
 const SSHD = "/usr/sbin/sshd -o PermitRootLogin=prohibit-password -o HostKey=/etc/ssh/ssh_host_ed25519_key";
 /** FRR's own start of one daemon with the daemons file's options, then its part of frr.conf. */
-const FRR_START = ["/usr/lib/frr/watchfrr.sh", "start", "%d"];
+const FRR_START = [join(FRR_BIN_DIR, "watchfrr.sh"), "start", "%d"];
 /** FRR starts these whatever the daemons file says. */
 const ALWAYS_ON = new Set(["zebra", "staticd"]);
 
@@ -90,16 +117,16 @@ export const SSH_FILES = {
   knownHosts: "ssh/known_hosts",
 } as const;
 
-function sshSetup(dir: string): { binds: string[]; exec: string[] } {
+function sshSetup(dir: string, kind: NodeKind): { binds: string[]; exec: string[] } {
   return {
     binds: [`${dir}/${SSH_FILES.hostKey}:/etc/ssh/ssh_host_ed25519_key:ro`, `${dir}/${SSH_FILES.authorizedKeys}:/root/.ssh/authorized_keys:ro`],
     // Installing needs the container's default route, the management network's: before the fabric's.
-    exec: [sh(`${HAS_TOOLS} || apk add --no-cache ${PACKAGES}`), SSHD],
+    exec: [sh(toolsFor(kind)), SSHD],
   };
 }
 
 function switchNode(t: Topology, sw: Switch, options: ContainerlabOptions, mgmt: string): Record<string, unknown> {
-  const ssh = sshSetup(options.dir);
+  const ssh = sshSetup(options.dir, FRR_SWITCH);
   const hostPorts = t.hosts.filter((h) => h.leaf === sw.name).map((h) => h.leafPort);
   const addressing = [
     `ip addr add ${sw.loopback}/32 dev lo`,
@@ -116,13 +143,13 @@ function switchNode(t: Topology, sw: Switch, options: ContainerlabOptions, mgmt:
   return {
     group: "switches",
     "mgmt-ipv4": mgmt,
-    binds: [`${options.dir}/${sw.name}/frr.conf:/etc/frr/frr.conf`, `${options.dir}/${sw.name}/daemons:/etc/frr/daemons`, ...ssh.binds],
+    binds: [`${options.dir}/${sw.name}/frr.conf:${PACKAGED_FRR.configFile}`, `${options.dir}/${sw.name}/daemons:${dirname(PACKAGED_FRR.configFile)}/daemons`, ...ssh.binds],
     exec: [...ssh.exec, ...addressing, ...FRR_DAEMONS.map((d) => FRR_START.map((a) => a.replace("%d", d)).join(" "))],
   };
 }
 
 function hostNode(h: Host, options: ContainerlabOptions, mgmt: string): Record<string, unknown> {
-  const ssh = sshSetup(options.dir);
+  const ssh = sshSetup(options.dir, HOST);
   return {
     group: "hosts",
     "mgmt-ipv4": mgmt,
@@ -187,7 +214,7 @@ export function containerlabExport(t: Topology, options: ContainerlabOptions): C
       user: "root",
       identityFile: options.ssh.identityFile,
       knownHostsFile: options.ssh.knownHostsFile,
-      frr: { control: "pidfile", pidDir: "/var/run/frr", start: FRR_START },
+      frr: { control: "pidfile", pidDir: PACKAGED_FRR.pidDir, start: FRR_START },
     },
     nodes: Object.fromEntries(names.map((n) => [n, { host: address(n) }])),
   };

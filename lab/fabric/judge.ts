@@ -3,7 +3,7 @@
  * per finding, saying what was found and what was expected (empty when all is well). The steps
  * turn findings into failed assertions; the convergence wait polls until there are none.
  */
-import { bgpPeers, type Switch, type Topology } from "../topology/model.js";
+import { advertisedPrefixes, bgpPeers, fabricPrefixes, findSwitch, type Switch, type Topology } from "../topology/model.js";
 import { expectedRoutes } from "./expected.js";
 
 /** The subset of a BGP peer's observed state that judging needs. */
@@ -69,28 +69,53 @@ export function sessionFindings(t: Topology, sw: Switch, observed: readonly Obse
 }
 
 /**
- * Every prefix the other switches originate must be in the kernel, over every equal-cost next hop;
- * with `only`, just those prefixes.
+ * Every prefix BGP carries to the switch must be in the kernel, over every equal-cost next hop;
+ * every other prefix the fabric originates must not be (BGP gives the switch no path to it). With
+ * `only`, just those prefixes.
  */
 export function routeFindings(t: Topology, sw: Switch, routes: readonly ObservedRoute[], only?: readonly string[]): string[] {
   const findings: string[] = [];
   const names = new Map(bgpPeers(t, sw).map((p) => [p.address, p.node]));
-  for (const expected of expectedRoutes(t, sw)) {
-    if (only && !only.includes(expected.prefix)) continue;
-    const want = expected.nextHops.map((h) => h.address).sort();
-    const wantText = expected.nextHops.map((h) => `${h.node} ${h.address}`).join(", ");
-    const route = routes.find((r) => r.dst === expected.prefix);
+  const via = (route: ObservedRoute) =>
+    route.nexthops
+      .map((h) => h.gateway ?? "(direct)")
+      .sort()
+      .map((ip) => `${names.get(ip) ?? "?"} ${ip}`)
+      .join(", ");
+  const expected = expectedRoutes(t, sw);
+  for (const want of expected) {
+    if (only && !only.includes(want.prefix)) continue;
+    const wantText = want.nextHops.map((h) => `${h.node} ${h.address}`).join(", ");
+    const route = routes.find((r) => r.dst === want.prefix);
     if (!route) {
-      findings.push(`${sw.name} has no route to ${expected.prefix} (expected via ${wantText})`);
+      findings.push(`${sw.name} has no route to ${want.prefix} (expected via ${wantText})`);
       continue;
     }
     const have = route.nexthops.map((h) => h.gateway ?? "(direct)").sort();
-    if (have.join(",") !== want.join(",")) {
-      const haveText = have.map((ip) => `${names.get(ip) ?? "?"} ${ip}`).join(", ");
-      findings.push(`${sw.name} routes ${expected.prefix} via ${haveText} (expected via ${wantText})`);
+    if (have.join(",") !== want.nextHops.map((h) => h.address).sort().join(",")) {
+      findings.push(`${sw.name} routes ${want.prefix} via ${via(route)} (expected via ${wantText})`);
     }
   }
+  const own = advertisedPrefixes(sw);
+  for (const prefix of fabricPrefixes(t)) {
+    if (own.includes(prefix) || expected.some((r) => r.prefix === prefix) || (only && !only.includes(prefix))) continue;
+    const route = routes.find((r) => r.dst === prefix);
+    if (route) findings.push(`${sw.name} routes ${prefix} via ${via(route)} (expected no route: ${whyNoRoute(t, sw, prefix)})`);
+  }
   return findings;
+}
+
+/** Why BGP gives a switch no path to a prefix of the fabric: no sessions lead there, or loop prevention. */
+function whyNoRoute(t: Topology, sw: Switch, prefix: string): string {
+  const origin = t.switches.find((s) => advertisedPrefixes(s).includes(prefix));
+  const seen = new Set([sw.name]);
+  let frontier = [sw];
+  while (frontier.length > 0) {
+    frontier = frontier.flatMap((s) => bgpPeers(t, s).flatMap((p) => (seen.has(p.node) ? [] : (seen.add(p.node), findSwitch(t, p.node) ?? []))));
+  }
+  return origin && seen.has(origin.name)
+    ? `every BGP path from ${origin.name} is dropped by AS-path loop prevention on the way`
+    : `no BGP session leads to ${origin?.name ?? "its origin"}`;
 }
 
 /** No point-to-point subnet may be in a BGP table: the links are connected routes only. */

@@ -1,14 +1,26 @@
 /**
- * BIRD's view of its protocols: `birdc show protocols all` (BIRD 2.0; Calico's calico-node runs
- * BIRD, and `birdcl -s /var/run/calico/bird.ctl show protocols all` prints the same layout). BIRD
- * has no JSON output, so this parses its text: a table line per protocol, then indented
- * `Key: value` lines, and one block per channel. Fixtures: fixtures/bird-2.0.12-*.
+ * BIRD's view of its protocols: `birdc show protocols all`. BIRD has no JSON output, so this
+ * parses its text: a table line per protocol, then indented `Key: value` lines. Two layouts:
+ * - BIRD 1.x (1.6.8 in Debian 12; calico-node's `birdcl -s /var/run/calico/bird.ctl` is a fork of
+ *   it): a lower-case header, one `Routes:` line per protocol, no `Local AS:` line; an iBGP
+ *   session says so on its `Session:` line ("internal multihop AS4"), which gives the local AS.
+ * - BIRD 2.0: a capitalised header, one block per channel ("Channel ipv4"), a `Local AS:` line.
+ * Fixtures: fixtures/bird-1.6.8-*, fixtures/bird-2.0.12-*, and Calico's own table
+ * (fixtures/calico-birdcl-*).
  * The driver points `birdc` at the node's own BIRD (its control socket).
  */
 import type { CommandResult, CommandRunner } from "../transport/runner.js";
 import { commandFailed, firstLine, OutputRejected, runProbe, type Probed } from "./probe.js";
 
 export const BIRD_PROTOCOLS_COMMAND = ["birdc", "show", "protocols", "all"] as const;
+
+/** calico-node's BIRD control socket (calico-node mounts /var/run/calico from its host). */
+export const CALICO_BIRD_SOCKET = "/var/run/calico/bird.ctl";
+
+/** A `birdc ...` command as calico-node runs it: its own client, birdcl, on Calico's socket. */
+export function calicoBirdcl(birdc: readonly string[]): string[] {
+  return ["birdcl", "-s", CALICO_BIRD_SOCKET, ...birdc.slice(1)];
+}
 
 export interface BirdChannel {
   /** "ipv4", "ipv6". */
@@ -31,6 +43,8 @@ export interface BirdBgp {
   /** Why the last session ended or failed, e.g. "Received: Bad peer AS". */
   readonly lastError: string | undefined;
   readonly sourceAddress: string | undefined;
+  /** Once Established: e.g. "internal multihop AS4" (internal: iBGP, the local AS is the neighbor's). */
+  readonly session: string | undefined;
 }
 
 export interface BirdProtocol {
@@ -45,17 +59,22 @@ export interface BirdProtocol {
   readonly description: string | undefined;
   /** BGP protocols only. */
   readonly bgp: BirdBgp | undefined;
+  /** BIRD 2's channels; none in BIRD 1.x, whose one table's counts are in `routes`. */
   readonly channels: readonly BirdChannel[];
+  /** The `Routes:` counts: BIRD 1.x's own line, or BIRD 2's first channel's. */
+  readonly routes: Readonly<Record<string, number>>;
 }
 
 // Node_10_0_101_1 BGP        ---        up     13:52:31.474  Established
 const PROTOCOL_LINE = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*(.*)$/;
-const HEADER = /^Name\s+Proto\s+Table\s+State\s+Since\s+Info\s*$/;
-const READY = /^BIRD [\w.-]+ ready\.$/;
+// BIRD 2: "Name Proto Table State Since Info"; BIRD 1.x and Calico's birdcl: the same, lower-case.
+const HEADER = /^name\s+proto\s+table\s+state\s+since\s+info\s*$/i;
+// "BIRD 1.6.8 ready.", "BIRD 2.0.12 ready.", calico-node's "BIRD v0.3.3+birdv1.6.8 ready."
+const READY = /^BIRD [\w.+-]+ ready\.$/;
 const KEY_VALUE = /^\s+([A-Za-z][\w -]*?):\s*(.*)$/;
 const CHANNEL = /^\s+Channel (\S+)\s*$/;
 
-/** Parses `birdc show protocols all` (BIRD 2.0.12). */
+/** Parses `birdc show protocols [all]` (BIRD 1.6.8, 2.0.12, Calico's birdcl). */
 export function parseBirdProtocols(result: CommandResult): BirdProtocol[] {
   // birdc exits 0 even when it could not reach BIRD; what it printed says so.
   const unreachable = /^Unable to connect to server control socket.*$/m.exec(`${result.stdout}\n${result.stderr}`);
@@ -115,16 +134,20 @@ function toProtocol(head: RegExpExecArray, body: readonly string[]): BirdProtoco
     const value = own.get(key);
     return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
   };
+  const session = own.get("Session");
+  const neighborAs = number("Neighbor AS");
   const bgp: BirdBgp | undefined =
     proto === "BGP"
       ? {
           state: own.get("BGP state") ?? (info.split(/\s+/)[0] || state),
           neighborAddress: own.get("Neighbor address"),
-          neighborAs: number("Neighbor AS"),
-          localAs: number("Local AS"),
+          neighborAs,
+          // BIRD 1.x prints no local AS; an internal (iBGP) session means it is the neighbor's.
+          localAs: number("Local AS") ?? (session !== undefined && /^internal\b/.test(session) ? neighborAs : undefined),
           neighborId: own.get("Neighbor ID"),
           lastError: own.get("Last error"),
           sourceAddress: own.get("Source address"),
+          session,
         }
       : undefined;
   return {
@@ -136,6 +159,7 @@ function toProtocol(head: RegExpExecArray, body: readonly string[]): BirdProtoco
     description: own.get("Description"),
     bgp,
     channels,
+    routes: own.has("Routes") ? routeCounts(own.get("Routes") ?? "") : (channels[0]?.routes ?? {}),
   };
 }
 
@@ -149,4 +173,10 @@ function routeCounts(text: string): Record<string, number> {
 /** The node's BIRD protocols: `birdc show protocols all`. */
 export function birdProtocols(runner: CommandRunner): Promise<Probed<BirdProtocol[]>> {
   return runProbe(runner, BIRD_PROTOCOLS_COMMAND, parseBirdProtocols, { timeoutMs: 10_000 });
+}
+
+/** calico-node's BIRD protocols through the Kubernetes API: `kubectl exec` into the node's calico-node pod. */
+export function calicoNodeBirdProtocols(kubectl: CommandRunner, pod: string): Promise<Probed<BirdProtocol[]>> {
+  const command = ["kubectl", "exec", "--namespace", "kube-system", pod, "--container", "calico-node", "--", ...calicoBirdcl(BIRD_PROTOCOLS_COMMAND)];
+  return runProbe(kubectl, command, parseBirdProtocols, { timeoutMs: 30_000 });
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeRunner, fixture } from "./fake-runner.js";
-import { calicoNodePods, kubernetesNodes } from "./kubernetes.js";
+import { calicoNodePods, kubernetesNodes, kubernetesObjects, parseKubernetesObjects } from "./kubernetes.js";
 import { ProbeError } from "./probe.js";
 
 const NODES = "kubectl get nodes -o json";
@@ -42,4 +42,25 @@ test("calicoNodePods: one per node, the one on k8s-node-l2-1 not ready", async (
 test("kubernetesNodes: an unreachable API server is a ProbeError with kubectl's words", async () => {
   const stderr = "The connection to the server 10.0.101.10:6443 was refused - did you specify the right host or port?\n";
   await assert.rejects(kubernetesNodes(kubectl({ [NODES]: { stderr, exitCode: 1 } })), (error: unknown) => error instanceof ProbeError && /was refused/.test(error.message));
+});
+
+test("kubernetesObjects: kubectl get --ignore-not-found prints nothing, one object, or a List", async () => {
+  const GET = "kubectl get daemonset/calico-node configmap/fabricspec-pod-network --namespace kube-system --ignore-not-found -o json";
+  const list = JSON.stringify({
+    apiVersion: "v1",
+    kind: "List",
+    items: [
+      { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "calico-node", namespace: "kube-system" }, spec: {} },
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fabricspec-pod-network" }, data: { mode: "peering" } },
+    ],
+  });
+  const { value } = await kubernetesObjects(kubectl({ [GET]: { stdout: list } }), ["daemonset/calico-node", "configmap/fabricspec-pod-network"], "kube-system");
+  assert.deepEqual(value, [
+    { kind: "DaemonSet", name: "calico-node", data: undefined },
+    { kind: "ConfigMap", name: "fabricspec-pod-network", data: { mode: "peering" } },
+  ]);
+  const result = (stdout: string) => ({ command: ["kubectl"], exitCode: 0, stdout, stderr: "", durationMs: 1 });
+  assert.deepEqual(parseKubernetesObjects(result("")), []);
+  assert.deepEqual(parseKubernetesObjects(result(JSON.stringify({ kind: "ConfigMap", metadata: { name: "m" }, data: { mode: "changing" } }))), [{ kind: "ConfigMap", name: "m", data: { mode: "changing" } }]);
+  assert.throws(() => parseKubernetesObjects(result("error: the server doesn't have a resource type")), /not JSON/);
 });

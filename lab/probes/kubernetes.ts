@@ -103,3 +103,32 @@ export function calicoNodePods(kubectl: CommandRunner): Promise<Probed<Kubernete
 export function namespacePods(kubectl: CommandRunner, namespace: string): Promise<Probed<KubernetesPod[]>> {
   return runProbe(kubectl, ["kubectl", "get", "pods", "--namespace", namespace, "-o", "json"], parseKubernetesPods, { timeoutMs: 30_000 });
 }
+
+/** An object `kubectl get` printed: its kind, name and (a ConfigMap's) data. */
+export interface KubernetesObject {
+  readonly kind: string;
+  readonly name: string | undefined;
+  readonly data: Readonly<Record<string, string>> | undefined;
+}
+
+const objectSchema = z.looseObject({
+  kind: z.string(),
+  metadata: z.looseObject({ name: z.string().optional() }).optional(),
+  data: z.record(z.string(), z.string()).optional(),
+});
+/** A List (items) or a single object (kind). */
+const objectsSchema = objectSchema.extend({ kind: z.string().optional(), items: z.array(objectSchema).optional() });
+
+/** Parses `kubectl get A B --ignore-not-found -o json`: nothing (no output), one object, or a List of them. */
+export function parseKubernetesObjects(result: CommandResult): KubernetesObject[] {
+  requireSuccess(result);
+  if (result.stdout.trim() === "") return [];
+  const parsed = parseJsonOutput(result.stdout, objectsSchema);
+  const items = parsed.items ?? (parsed.kind === undefined ? [] : [{ ...parsed, kind: parsed.kind }]);
+  return items.map((o) => ({ kind: o.kind, name: o.metadata?.name, data: o.data }));
+}
+
+/** `kubectl get REF... --namespace NS --ignore-not-found -o json`: those of the objects that exist. */
+export function kubernetesObjects(kubectl: CommandRunner, refs: readonly string[], namespace: string): Promise<Probed<KubernetesObject[]>> {
+  return runProbe(kubectl, ["kubectl", "get", ...refs, "--namespace", namespace, "--ignore-not-found", "-o", "json"], parseKubernetesObjects, { timeoutMs: 120_000 });
+}

@@ -1,6 +1,8 @@
 /** What every probe shares: run one command, parse its output once, keep the raw result as evidence. */
 import type { z } from "zod";
 import { LabError } from "../errors.js";
+import { formatPath } from "../expect/partial.js";
+import { installHint } from "../packages.js";
 import { formatCommand, type CommandResult, type CommandRunner, type RunOptions } from "../transport/runner.js";
 
 /** A probe's typed value and the command result it was parsed from (reports attach the evidence). */
@@ -71,16 +73,9 @@ export function commandFailed(result: CommandResult): OutputRejected {
   const binary = result.command[0] ?? "";
   if (result.exitCode === 124) return new OutputRejected("timed out");
   const why = firstLine(result.stderr) ?? firstLine(result.stdout) ?? "no output";
-  const hint = result.exitCode === 127 ? INSTALL_HINTS[binary] : undefined;
+  const hint = result.exitCode === 127 ? installHint(binary) : undefined;
   return new OutputRejected(`failed with exit code ${result.exitCode}: ${why}`, hint === undefined ? {} : { hint });
 }
-
-const INSTALL_HINTS: Readonly<Record<string, string>> = {
-  vtysh: "apt-get install -y frr",
-  ip: "apt-get install -y iproute2",
-  ping: "apt-get install -y iputils-ping",
-  traceroute: "apt-get install -y traceroute",
-};
 
 /** The first non-blank line of a text, trimmed. */
 export function firstLine(text: string): string | undefined {
@@ -111,24 +106,11 @@ export function parseJson(stdout: string): unknown {
 export function validateOutput<S extends z.ZodType>(data: unknown, schema: S): z.output<S> {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${formatPath(issue.path.map((k) => (typeof k === "symbol" ? String(k) : k)))}: ${issue.message}`);
     const more = parsed.error.issues.length > 5 ? `; and ${parsed.error.issues.length - 5} more` : "";
     throw new OutputRejected(`printed JSON we cannot read: ${issues.join("; ")}${more}`, { cause: parsed.error });
   }
   return parsed.data;
-}
-
-/** `peers["172.16.0.0"].state`, `[3].dst`: where in the output a problem is. */
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return "(top level)";
-  return path
-    .map((key, index) => {
-      if (typeof key === "number") return `[${key}]`;
-      const name = String(key);
-      if (/^[A-Za-z_$][\w$]*$/.test(name)) return index === 0 ? name : `.${name}`;
-      return `[${JSON.stringify(name)}]`;
-    })
-    .join("");
 }
 
 function truncate(text: string, max = 120): string {

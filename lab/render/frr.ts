@@ -54,7 +54,7 @@ function zebra(): string[] {
 function bgpd(t: Topology, sw: Switch): string[] {
   // The route-map comes before `router bgp`: defined afterwards, bgpd applies it to the
   // redistributed routes only when its route-map delay timer fires (5 s).
-  return [...renderRouteMap(sw), ...renderBgp(t, sw)];
+  return [...(t.origination === "redistribute" ? renderRouteMap(sw) : []), ...renderBgp(t, sw)];
 }
 
 function renderRouteMap(sw: Switch): string[] {
@@ -68,6 +68,7 @@ function renderRouteMap(sw: Switch): string[] {
 }
 
 function renderBgp(t: Topology, sw: Switch): string[] {
+  const peers = bgpPeers(t, sw);
   return [
     `router bgp ${sw.asn}`,
     ` bgp router-id ${sw.loopback}`,
@@ -76,10 +77,15 @@ function renderBgp(t: Topology, sw: Switch): string[] {
     // Announce the initial table at once instead of batching it for ~1 s: a fabric this size
     // gains nothing from the batching, and bring-up time is what engineers wait for.
     " coalesce-time 0",
-    ...bgpPeers(t, sw).map((p) => ` neighbor ${p.address} remote-as ${p.remoteAs}`),
+    ...peers.map((p) => ` neighbor ${p.address} remote-as ${p.remoteAs}`),
     " !",
     " address-family ipv4 unicast",
-    `  redistribute connected route-map ${CONNECTED_ROUTE_MAP}`,
+    // Redistributed, the prefixes carry origin incomplete ("?", the blog's); from network statements, IGP.
+    ...(t.origination === "redistribute"
+      ? [`  redistribute connected route-map ${CONNECTED_ROUTE_MAP}`]
+      : advertisedPrefixes(sw).map((prefix) => `  network ${prefix}`)),
+    // A leaf whose AS another leaf reuses accepts paths carrying it (asPlan.leaf: reused).
+    ...(sw.allowasIn > 0 ? peers.map((p) => `  neighbor ${p.address} allowas-in ${sw.allowasIn}`) : []),
     " exit-address-family",
     "!",
   ];

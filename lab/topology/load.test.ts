@@ -222,3 +222,28 @@ test("a host's leaf port skips the names the leaf's uplinks already use", () => 
     ],
   );
 });
+
+test("the pod network: Calico's 192.168.0.0/16 unless written, and any range clear of the fabric", () => {
+  assert.equal(parseTopology(BLOG_TEXT, SOURCE).podNetwork, "192.168.0.0/16");
+  assert.equal(parseTopology(edited((d) => void (d.podNetwork = "100.64.0.0/16")), SOURCE).podNetwork, "100.64.0.0/16");
+});
+
+test("a pod network that overlaps the fabric's addresses names each overlap with its path", () => {
+  rejects((d) => void (d.podNetwork = "10.0.0.0/16"), [
+    { path: "podNetwork", message: "10.0.0.0/16 overlaps 10.0.101.0/24 (switches.leaf1.rack.subnet): the pods' addresses would collide with the fabric's" },
+    { path: "podNetwork", message: "10.0.0.0/16 overlaps 10.0.102.0/24 (switches.leaf2.rack.subnet): the pods' addresses would collide with the fabric's" },
+  ]);
+  rejects((d) => void (d.podNetwork = "172.16.255.0/31"), [
+    { path: "podNetwork", message: "172.16.255.0/31 overlaps 172.16.255.1/32 (switches.spine1.loopback): the pods' addresses would collide with the fabric's" },
+  ]);
+  rejects((d) => void (d.podNetwork = "192.168.1.0/16"), [
+    { path: "podNetwork", message: "192.168.1.0/16 is not a network address (did you mean 192.168.0.0/16?)" },
+  ]);
+  rejects((d) => void (d.podNetwork = "pods"), [{ path: "podNetwork", message: "must be an IPv4 prefix like 172.16.0.0/31" }]);
+});
+
+test("origination: redistribute (the blog's, origin incomplete) unless network is written", () => {
+  assert.equal(parseTopology(BLOG_TEXT, SOURCE).origination, "redistribute");
+  assert.equal(parseTopology(edited((d) => void (d.origination = "network")), SOURCE).origination, "network");
+  rejects((d) => void (d.origination = "static"), [{ path: "origination", message: 'Invalid option: expected one of "redistribute"|"network"' }]);
+});

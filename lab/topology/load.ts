@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { TopologyError, type TopologyIssue } from "../errors.js";
 import { formatPath, parseYaml, readText } from "../yaml-file.js";
 import { contains, isNetworkOrBroadcast, networkOf, parseCidr } from "./ip.js";
+import { allowasIn, checkAsPlan } from "./as-plan.js";
 import type { Host, Interface, Switch, Topology } from "./model.js";
 import { topologySchema, type TopologyFile } from "./schema.js";
 
@@ -37,7 +38,6 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
   const switchNames = Object.keys(file.switches);
   const known = (list: string[]) => list.join(", ") || "(none)";
 
-  const asnOwner = new Map<number, string>();
   const addressOwner = new Map<string, string>();
   const claim = (ip: string, owner: string, path: string) => {
     const previous = addressOwner.get(ip);
@@ -47,9 +47,6 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
 
   for (const [name, sw] of Object.entries(file.switches)) {
     const path = `switches.${name}`;
-    const previous = asnOwner.get(sw.asn);
-    if (previous) add(`${path}.asn`, `AS ${sw.asn} is already used by ${previous}; each switch has its own AS`);
-    else asnOwner.set(sw.asn, name);
     claim(sw.loopback.split("/")[0] ?? "", `${name} loopback`, `${path}.loopback`);
     if (sw.role === "leaf" && !sw.rack) add(path, "a leaf needs a rack (subnet and gateway)");
     if (sw.role === "spine" && sw.rack) add(`${path}.rack`, "a spine has no rack; only leaves do");
@@ -64,6 +61,8 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
       claim(sw.rack.gateway, `${name} rack gateway`, `${path}.rack.gateway`);
     }
   }
+
+  checkAsPlan(file, add);
 
   const interfacesOf = new Map<string, Set<string>>();
   const linked = new Map<string, Set<string>>();
@@ -155,7 +154,32 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
       if (contains(wider, narrower.address)) add(pathI, `subnet ${networkOf(x)} overlaps ${networkOf(y)} (${pathJ})`);
     }
   }
+  checkPodNetwork(file, add);
   return issues;
+}
+
+/** The pods' addresses are their own: no loopback, link or rack of the fabric inside the pod network, nor around it. */
+function checkPodNetwork(file: TopologyFile, add: (path: string, message: string) => void): void {
+  const pods = parseCidr(file.podNetwork);
+  if (!pods) return;
+  if (networkOf(pods) !== file.podNetwork) {
+    add("podNetwork", `${file.podNetwork} is not a network address (did you mean ${networkOf(pods)}?)`);
+    return;
+  }
+  const fabric: Array<[string, string]> = [];
+  for (const [name, sw] of Object.entries(file.switches)) {
+    fabric.push([`switches.${name}.loopback`, sw.loopback]);
+    if (sw.rack) fabric.push([`switches.${name}.rack.subnet`, sw.rack.subnet]);
+  }
+  file.links.forEach((l, i) => fabric.push([`links[${i}]`, l.a.address]));
+  for (const [path, text] of fabric) {
+    const cidr = parseCidr(text);
+    if (!cidr) continue;
+    const [wider, narrower] = cidr.prefixLength <= pods.prefixLength ? [cidr, pods] : [pods, cidr];
+    if (contains(wider, narrower.address)) {
+      add("podNetwork", `${file.podNetwork} overlaps ${networkOf(cidr)} (${path}): the pods' addresses would collide with the fabric's`);
+    }
+  }
 }
 
 function build(file: TopologyFile, source: string): Topology {
@@ -177,6 +201,7 @@ function build(file: TopologyFile, source: string): Topology {
     name,
     role: sw.role,
     asn: sw.asn,
+    allowasIn: allowasIn(file, name),
     loopback: sw.loopback.split("/")[0] ?? "",
     interfaces: interfaces.get(name) ?? [],
     rack: sw.rack
@@ -204,5 +229,5 @@ function build(file: TopologyFile, source: string): Topology {
       leafPort: `swp${port}`,
     });
   }
-  return { name: file.name, source, bgp: file.bgp, switches, hosts };
+  return { name: file.name, source, bgp: file.bgp, asPlan: file.asPlan, origination: file.origination, podNetwork: file.podNetwork, switches, hosts };
 }

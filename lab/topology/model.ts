@@ -1,5 +1,6 @@
 /** The derived model: everything the lab, the renderers and the generic scenarios need. */
 import { networkOf, parseCidr } from "./ip.js";
+import { converge, type BestRoute } from "./path-vector.js";
 
 export type Role = "spine" | "leaf";
 
@@ -24,6 +25,8 @@ export interface Switch {
   readonly name: string;
   readonly role: Role;
   readonly asn: number;
+  /** How often it accepts its own AS in a received path (`allowas-in`): 1 where its AS is reused, else 0. */
+  readonly allowasIn: number;
   /** The loopback address (no prefix length); also the router-id. */
   readonly loopback: string;
   readonly interfaces: readonly Interface[];
@@ -59,8 +62,16 @@ export interface Topology {
   /** The file it was read from. */
   readonly source: string;
   readonly bgp: { readonly keepalive: number; readonly hold: number };
+  /** Which roles share an AS (RFC 7938 5.2): per-switch, spines shared, leaf ASNs reused. */
+  readonly asPlan: { readonly spine: "per-switch" | "shared"; readonly leaf: "per-switch" | "reused" };
+  /** How prefixes enter BGP: `redistribute connected` through a route-map, or `network` statements. */
+  readonly origination: "redistribute" | "network";
+  /** The pod network's CIDR (kubeadm's --pod-network-cidr, Calico's IPPool). */
+  readonly podNetwork: string;
   readonly switches: readonly Switch[];
   readonly hosts: readonly Host[];
+  /** Sessions that are down while their links are up (a failure scenario's), as pairs of switch names. */
+  readonly failedSessions?: ReadonlyArray<readonly [string, string]>;
 }
 
 export const spines = (t: Topology): Switch[] => t.switches.filter((s) => s.role === "spine");
@@ -76,13 +87,16 @@ export function findSwitch(t: Topology, name: string): Switch | undefined {
   return t.switches.find((s) => s.name === name);
 }
 
-/** The switch's eBGP neighbors: the far end of each of its links. */
+/** The switch's eBGP neighbors: the far end of each of its links, but for sessions that failed. */
 export function bgpPeers(t: Topology, sw: Switch): BgpPeer[] {
-  return sw.interfaces.map((i) => {
-    const far = findSwitch(t, i.peer.node);
-    if (!far) throw new Error(`model invariant: ${sw.name}.${i.name} points at unknown ${i.peer.node}`);
-    return { address: i.peer.ip, node: far.name, remoteAs: far.asn, localInterface: i.name };
-  });
+  const failed = (far: string) => (t.failedSessions ?? []).some(([a, b]) => (a === sw.name && b === far) || (b === sw.name && a === far));
+  return sw.interfaces
+    .filter((i) => !failed(i.peer.node))
+    .map((i) => {
+      const far = findSwitch(t, i.peer.node);
+      if (!far) throw new Error(`model invariant: ${sw.name}.${i.name} points at unknown ${i.peer.node}`);
+      return { address: i.peer.ip, node: far.name, remoteAs: far.asn, localInterface: i.name };
+    });
 }
 
 /** What a switch originates into BGP: its loopback and, on a leaf, its rack subnet. */
@@ -90,9 +104,34 @@ export function advertisedPrefixes(sw: Switch): string[] {
   return [`${sw.loopback}/32`, ...(sw.rack ? [sw.rack.subnet] : [])];
 }
 
-/** Every prefix a switch should learn over BGP: what every other switch originates. */
+const converged = new WeakMap<Topology, Map<string, BestRoute[]>>();
+
+/**
+ * The switch's best routes once BGP has converged over this topology (path-vector.ts): one per
+ * prefix it learns, with every equal-cost next hop, in the order of the switches that originate them.
+ */
+export function bestRoutes(t: Topology, sw: Switch): BestRoute[] {
+  let all = converged.get(t);
+  if (!all) {
+    all = converge(t.switches.map((s) => ({ name: s.name, asn: s.asn, allowasIn: s.allowasIn, originates: advertisedPrefixes(s), sessions: bgpPeers(t, s) })));
+    converged.set(t, all);
+  }
+  return all.get(sw.name) ?? [];
+}
+
+/** Every prefix a switch should learn over BGP: what the others originate and BGP carries to it. */
 export function expectedPrefixes(t: Topology, sw: Switch): string[] {
-  return t.switches.filter((other) => other !== sw).flatMap(advertisedPrefixes);
+  return bestRoutes(t, sw).map((r) => r.prefix);
+}
+
+/** The BGP origin attribute the fabric's prefixes carry: redistributed ones are incomplete ("?"). */
+export function originCode(t: Topology): "incomplete" | "IGP" {
+  return t.origination === "network" ? "IGP" : "incomplete";
+}
+
+/** Every prefix the fabric's switches originate. */
+export function fabricPrefixes(t: Topology): string[] {
+  return t.switches.flatMap(advertisedPrefixes);
 }
 
 /** The point-to-point subnets, which the fabric must not advertise. */
@@ -132,4 +171,9 @@ export function withoutLink(t: Topology, node: string, interfaceName: string): T
   const isCut = (owner: string, i: Interface) =>
     (owner === node && i.name === interfaceName) || (owner === cut.peer.node && i.name === cut.peer.interface);
   return { ...t, switches: t.switches.map((s) => ({ ...s, interfaces: s.interfaces.filter((i) => !isCut(s.name, i)) })) };
+}
+
+/** The fabric as it is with the session between two switches down, their link still up. */
+export function withoutSession(t: Topology, a: string, b: string): Topology {
+  return { ...t, failedSessions: [...(t.failedSessions ?? []), [a, b]] };
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { REGENERATE, SCHEMA_FILE, schemaText } from "../../scripts/schema.js";
 import { topologyJsonSchema } from "./schema.js";
 
@@ -23,8 +23,10 @@ test("the JSON schema is strict where the loader is: unknown keys are errors for
 });
 
 test("every topology file points editors at the schema", () => {
-  for (const name of ["blog", "wide"]) {
-    const text = readFileSync(new URL(`../topologies/${name}.yaml`, import.meta.url), "utf8");
+  const files = readdirSync(new URL("../topologies/", import.meta.url)).filter((f) => f.endsWith(".yaml"));
+  assert.ok(files.includes("blog.yaml") && files.includes("wide.yaml"), files.join(", "));
+  for (const name of files) {
+    const text = readFileSync(new URL(`../topologies/${name}`, import.meta.url), "utf8");
     assert.equal(text.split("\n")[0], "# yaml-language-server: $schema=../topology/topology.schema.json", name);
   }
 });

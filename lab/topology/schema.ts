@@ -20,7 +20,7 @@ export const rackSchema = z.strictObject({
 
 export const switchSchema = z.strictObject({
   role: z.enum(["spine", "leaf"]),
-  asn: asn.describe("the switch's own AS (eBGP, one AS per switch)"),
+  asn: asn.describe("the switch's AS: its own, or the one its role shares (see asPlan); 2-byte or 4-byte, private ranges 64512-65534 and 4200000000-4294967294"),
   loopback: loopback.describe("the loopback /32, also the BGP router-id"),
   rack: rackSchema.optional().describe("leaves only: the rack of hosts behind this leaf"),
 });
@@ -39,6 +39,21 @@ export const hostSchema = z.strictObject({
   role: z.enum(["control-plane", "worker"]).default("worker"),
 });
 
+/** Calico's default pool, which its kubeadm quickstart gives as --pod-network-cidr. */
+export const DEFAULT_POD_NETWORK = "192.168.0.0/16";
+
+/** How a role's switches are numbered: the AS plans of RFC 7938 section 5.2. */
+export const asPlanSchema = z.strictObject({
+  spine: z
+    .enum(["per-switch", "shared"])
+    .default("per-switch")
+    .describe("per-switch: each spine its own AS; shared: all spines in one AS (RFC 7938 5.2.1), so no path between leaves crosses two spines"),
+  leaf: z
+    .enum(["per-switch", "reused"])
+    .default("per-switch")
+    .describe("per-switch: each leaf its own AS; reused: leaves may share an AS (a pair, ASNs reused across pods), and those that do accept their own AS once (allowas-in 1)"),
+});
+
 export const topologySchema = z.strictObject({
   $schema: z.string().optional(),
   name,
@@ -48,6 +63,14 @@ export const topologySchema = z.strictObject({
       hold: z.number().int().min(3).max(180).default(9).describe("BGP hold time, seconds"),
     })
     .default({ keepalive: 3, hold: 9 }),
+  asPlan: asPlanSchema.default({ spine: "per-switch", leaf: "per-switch" }).describe("the AS plan, per role; every switch its own AS when not written"),
+  podNetwork: cidr
+    .default(DEFAULT_POD_NETWORK)
+    .describe("the pods' addresses: kubeadm's --pod-network-cidr and Calico's IPPool; must not overlap the fabric's addresses"),
+  origination: z
+    .enum(["redistribute", "network"])
+    .default("redistribute")
+    .describe("how switches originate their prefixes: redistribute (connected routes through a route-map, origin incomplete, as the blog) or network (network statements, origin IGP)"),
   switches: z.record(name, switchSchema),
   links: z.array(linkSchema),
   hosts: z.record(name, hostSchema).default({}),

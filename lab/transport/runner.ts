@@ -8,6 +8,11 @@ export interface CommandResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;
+  /**
+   * What the node's login shell printed before the command ran (over SSH: its startup files), when
+   * it printed anything; never part of stdout or stderr.
+   */
+  readonly loginNoise?: { readonly stdout: string; readonly stderr: string };
 }
 
 export interface RunOptions {

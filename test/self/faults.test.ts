@@ -159,6 +159,7 @@ const FAULTS: readonly Fault[] = [
       G1: ["leaf2: the neighbor 172.16.0.2 (spine1) is in state Idle (Admin) (expected Established)"],
       G2: ["spine1 routes 10.0.102.0/24 via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
       G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+      G6: ["spine1's best path to 10.0.102.0/24 has AS path 65101 65002 65102 (expected 65102)"],
       // Calico peering: rack 2's pod blocks reach spine1 the long way, and each leaf over spine2 only.
       P7: ["leaf2: the neighbor 172.16.0.2 (spine1) is in state Idle (Admin) (expected Established)"],
       P10: ["spine1 routes 192.168.0.192/26 (k8s-node-l2-1's pod block) via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
@@ -182,6 +183,7 @@ const FAULTS: readonly Fault[] = [
       G1: ["leaf2: the neighbor 172.16.0.2 (spine1) has remote AS 65009 (expected 65001)"],
       G2: ["spine1 routes 10.0.102.0/24 via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
       G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+      G6: ["spine1's best path to 10.0.102.0/24 has AS path 65101 65002 65102 (expected 65102)"],
       P7: ["leaf2: the neighbor 172.16.0.2 (spine1) has remote AS 65009 (expected 65001)"],
       P10: ["spine1 routes 192.168.0.192/26 (k8s-node-l2-1's pod block) via leaf1 172.16.0.1 (expected via leaf2 172.16.0.3)"],
       P11: ["leaf2 routes 192.168.0.0/26 (k8s-master-l1-1's pod block) via spine2 172.16.0.6"],
@@ -203,6 +205,7 @@ const FAULTS: readonly Fault[] = [
       G2: ["spine1 has no route to 10.0.102.0/24 (expected via leaf2 172.16.0.3)", "spine2 has no route to 10.0.102.0/24 (expected via leaf2 172.16.0.7)"],
       G3: ["leaf1 has no route to 10.0.102.0/24 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
       G5: ["k8s-node-l1-1 got no answer from 10.0.102.101 (k8s-node-l2-1)", "(expected a reply)"],
+      G6: ["spine1 has not learned 10.0.102.0/24 over BGP (expected it from leaf2, AS path 65102)"],
     },
   },
   {
@@ -229,6 +232,7 @@ const FAULTS: readonly Fault[] = [
       G1: [/leaf1: the neighbor 172\.16\.0\.0 \(spine1\) is in state \w+ \(expected Established\)/],
       G2: ["spine1 routes 10.0.101.0/24 via leaf2 172.16.0.3 (expected via leaf1 172.16.0.1)"],
       G3: ["leaf1 routes 10.0.102.0/24 via spine2 172.16.0.4 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
+      G6: ["spine1's best path to 10.0.101.0/24 has AS path 65102 65002 65101 (expected 65101)"],
       P7: [/leaf1: the neighbor 172\.16\.0\.0 \(spine1\) is in state \w+ \(expected Established\)/],
       P8: [/leaf1: the neighbor 172\.16\.0\.0 \(spine1\) is in state \w+ \(expected Established\)/],
       P10: ["spine1 routes 192.168.0.0/26 (k8s-master-l1-1's pod block) via leaf2 172.16.0.3 (expected via leaf1 172.16.0.1)"],
@@ -274,6 +278,7 @@ const FAULTS: readonly Fault[] = [
       G2: ["spine1 has no route to 172.16.255.2/32", "spine2 has no route to 10.0.101.0/24 (expected via leaf1 172.16.0.5)"],
       G3: ["leaf1 routes 10.0.102.0/24 via spine1 172.16.0.0 (expected via spine1 172.16.0.0, spine2 172.16.0.4)"],
       G4: ["spine1 got no answer from 172.16.255.2 (spine2)"],
+      G6: ["spine2: bgpd is not running"],
       P7: [/leaf1: the neighbor 172\.16\.0\.4 \(spine2\) is in state \w+ \(expected Established\)/],
       P8: [/leaf1: the neighbor 172\.16\.0\.4 \(spine2\) is in state \w+ \(expected Established\)/],
       P10: ["spine2 has no route to 192.168.0.0/26 (k8s-master-l1-1's pod block) (expected via leaf1 172.16.0.5)"],
@@ -314,6 +319,7 @@ const FAULTS: readonly Fault[] = [
       P10: ["spine1 has no route to 192.168.0.0/26 (k8s-master-l1-1's pod block) (expected via leaf1 172.16.0.1)"],
       P11: ["leaf2 has no route to 192.168.0.0/26 (k8s-master-l1-1's pod block) (expected via spine1 172.16.0.2, spine2 172.16.0.6)"],
       P12: ["pod-k8s-master-l1-1 got no answer from 192.168.0.193 (pod-k8s-node-l2-1)"],
+      G6: ["spine1 has not learned 10.0.101.0/24 over BGP (expected it from leaf1, AS path 65101)", "leaf1 has learned 0 prefixes over BGP (expected 4)"],
     },
   },
   {
@@ -339,6 +345,7 @@ const FAULTS: readonly Fault[] = [
     fails: {
       B8: ["spine1 has learned 6 prefixes over BGP", "172.16.0.0/31", "(expected 5)"],
       G2: ["spine1 has the point-to-point subnet 172.16.0.0/31 in its BGP table (expected the links not advertised)"],
+      G6: ["spine1 has learned 172.16.0.0/31 over BGP, AS path 65101 (expected not: BGP carries no path to it over this fabric)"],
     },
   },
 ];

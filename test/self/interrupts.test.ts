@@ -14,11 +14,12 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { RUN_DIR, type LabState } from "../../lab/drivers/netns/state.js";
+import type { LabState } from "../../lab/drivers/netns/state.js";
 import { labFromEnvironment } from "../../lab/drivers/registry.js";
 import type { Budget } from "../../lab/expect/budgets.js";
 import { eventually } from "../../lab/expect/eventually.js";
 import type { Lock } from "../../lab/lock.js";
+import { RUN_DIR } from "../../lab/run-dir.js";
 import { BLOG_TOPOLOGY } from "../../lab/topology/load.js";
 import {
   countLeftovers,

@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pidsInNamespaces } from "../../lab/drivers/netns/processes.js";
-import { readState, RUN_DIR } from "../../lab/drivers/netns/state.js";
+import { readState } from "../../lab/drivers/netns/state.js";
 import { acquireLock, isAlive, type Lock } from "../../lab/lock.js";
+import { RUN_DIR } from "../../lab/run-dir.js";
 import { runLocal } from "../../lab/transport/local.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));

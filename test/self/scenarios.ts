@@ -16,6 +16,7 @@ export const FABRIC_SCENARIOS = {
   G3: "every leaf reaches every other rack over all spines",
   G4: "every switch reaches every loopback from its own",
   G5: "every host reaches every other host across racks, through its leaf",
+  G6: "every switch learns what BGP carries to it over the AS plan, and nothing else",
 } as const;
 
 export const CALICO_PEERING_SCENARIOS = {

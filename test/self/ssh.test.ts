@@ -16,14 +16,26 @@ import { join } from "node:path";
 import { InventoryDriver } from "../../lab/drivers/inventory/inventory-driver.js";
 import { loadInventory, parseInventory } from "../../lab/drivers/inventory/inventory.js";
 import { commandLine, pidsInNamespaces } from "../../lab/drivers/netns/processes.js";
-import { LAB_KNOWN_HOSTS, LAB_SSH_OPTIONS, labEndpoint, NetnsSshDriver, sshdFiles, sshdSpec, sshSessionCounts } from "../../lab/drivers/netns/sshd.js";
+import {
+  DEFAULT_LOGIN,
+  LAB_KNOWN_HOSTS,
+  LAB_LOGIN_FILES,
+  LAB_SSH_OPTIONS,
+  labEndpoint,
+  NetnsSshDriver,
+  renderLabPasswd,
+  sshdFiles,
+  sshdSpec,
+  sshSessionCounts,
+} from "../../lab/drivers/netns/sshd.js";
 import { readState } from "../../lab/drivers/netns/state.js";
 import { PreflightError } from "../../lab/errors.js";
 import { isAlive, type Lock } from "../../lab/lock.js";
 import { bgpSummary, kernelRoutes } from "../../lab/probes/index.js";
 import { BLOG_TOPOLOGY, loadTopology } from "../../lab/topology/load.js";
 import { runLocal } from "../../lab/transport/local.js";
-import { SshConnection, SshError } from "../../lab/transport/ssh.js";
+import { SshConnection } from "../../lab/transport/ssh/connection.js";
+import { SshError } from "../../lab/transport/ssh/errors.js";
 import { countLeftovers, describeLeftovers, holdMachine, leftovers, REPORT_DIR, ROOT, startNode } from "./machine.js";
 
 const EXAMPLE = join(ROOT, "lab", "inventory.example.yaml");
@@ -98,6 +110,31 @@ test("the inventory driver runs the features against the lab, host keys verified
   for (const sw of topology.switches) assert.ok((after[sw.name] ?? 0) > (before[sw.name] ?? 0), `${sw.name}'s sshd ran no command`);
 });
 
+test("a slow, noisy login is reported per node by the inventory's preflight, and no probe sees its noise", async () => {
+  // The lab's login made like a real lab's can be: bash, whose ~/.bashrc (read for every command
+  // over SSH) waits and prints. Rewritten in place: sshd reads its bound passwd at every login.
+  const bashrc = join(LAB_LOGIN_FILES.home, ".bashrc");
+  writeFileSync(LAB_LOGIN_FILES.passwd, renderLabPasswd(readFileSync("/etc/passwd", "utf8"), { shell: "/bin/bash" }));
+  writeFileSync(bashrc, 'sleep 1.2\necho "Welcome to the fabric lab"\necho "stdin: is not a tty" >&2\n');
+  const driver = new InventoryDriver(topology, loadInventory(EXAMPLE, topology));
+  try {
+    const checks = await driver.preflight();
+    for (const node of [...topology.switches, ...topology.hosts].map((n) => n.name)) {
+      const check = checks.find((c) => c.name === node);
+      assert.ok(check?.ok, `${node}: ${check?.detail ?? "no check"}`);
+      const said = (check.warnings ?? []).map((w) => `${w.detail}; fix: ${w.fix}`);
+      assert.ok(said.some((w) => w.startsWith('the login prints on a non-interactive command ("Welcome to the fabric lab", 1 line on stdout, 1 line on stderr)')), `${node}: ${said.join(" | ")}`);
+      assert.ok(said.some((w) => /^the login takes 1\.\d s for a no-op command; fix: /.test(w)), `${node}: ${said.join(" | ")}`);
+    }
+    const summary = await bgpSummary(lab.runner("leaf1"));
+    assert.deepEqual(summary.value.peers.map((p) => p.address).sort(), ["172.16.0.0", "172.16.0.4"], "the JSON parses behind the noise");
+  } finally {
+    await driver.close();
+    writeFileSync(LAB_LOGIN_FILES.passwd, renderLabPasswd(readFileSync("/etc/passwd", "utf8"), DEFAULT_LOGIN));
+    rmSync(bashrc, { force: true });
+  }
+});
+
 test("the inventory driver stops bgpd as a crash does (SIGKILL by its own PID file) and starts it again", async () => {
   const driver = new InventoryDriver(topology, loadInventory(EXAMPLE, topology));
   try {
@@ -133,13 +170,16 @@ test("a connection dropped mid-command is a broken result naming the node, never
       (error: unknown) => error,
     );
     // The session's sshd process ("sshd: root@notty"), killed by its PID: the TCP connection ends.
+    // Found as the parent of the running `sleep 20`: until the command runs, sshd's forked child
+    // carries the same name, and a kill then lands before the session exists.
     let session: number[] = [];
     const deadline = performance.now() + 3000;
     while (session.length === 0 && performance.now() < deadline) {
-      session = pidsInNamespaces(["fs-leaf2"]).filter((pid) => commandLine(pid)?.startsWith("sshd: root@notty"));
+      const sleeping = pidsInNamespaces(["fs-leaf2"]).filter((pid) => commandLine(pid) === "sleep 20");
+      session = sleeping.map(parentOf).filter((pid): pid is number => pid !== undefined && (commandLine(pid)?.startsWith("sshd: root@notty") ?? false));
       if (session.length === 0) await new Promise((r) => setTimeout(r, 20));
     }
-    assert.equal(session.length, 1, "one SSH session on leaf2");
+    assert.equal(session.length, 1, "one SSH session on leaf2 running `sleep 20`");
     const { value: error, ms } = await timed(async () => {
       process.kill(session[0] ?? 0, "SIGKILL");
       return running;
@@ -241,4 +281,14 @@ function scenarioStatuses(ndjson: string): Array<{ name: string; status: string 
     }
   }
   return [...started].map(([id, caseId]) => ({ name: pickles.get(cases.get(caseId) ?? "") ?? id, status: worst.get(id) ?? "UNKNOWN" }));
+}
+
+/** The parent PID of a process, from /proc. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const ppid = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return ppid === undefined ? undefined : Number(ppid);
+  } catch {
+    return undefined;
+  }
 }

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { PreflightError } from "../../errors.js";
 import { loadTopology } from "../../topology/load.js";
 import type { CommandResult, RunOptions } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import { SshError } from "../../transport/ssh.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
+import { SshError } from "../../transport/ssh/errors.js";
 import { parseInventory } from "./inventory.js";
 import { InventoryDriver, type ConnectionPool, type NodeConnection } from "./inventory-driver.js";
 

@@ -5,15 +5,34 @@
  * refused login, host key mismatch, sudo wanting a password, vtysh or ping or traceroute missing,
  * vtysh not reaching FRR. It throws before any scenario runs when anything is wrong.
  */
-import { LabError, PreflightError, UnknownNodeError, UsageError } from "../../errors.js";
+import { LabError, PreflightError, UsageError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
+import { FRR_DAEMONS, FRR_SWITCH, frrService, isFrrDaemonName, pidFileIn, viaVtysh } from "../../kinds/frr.js";
+import { HOST } from "../../kinds/host.js";
+import { rewriting } from "../../kinds/kind.js";
+import { aptInstall } from "../../packages.js";
+import { firstLine } from "../../probes/probe.js";
 import { findNode, findSwitch, nodeNames, type Topology } from "../../topology/model.js";
 import { formatCommand, type CommandResult, type CommandRunner, type RunOptions } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import { describeEndpoint, expandTokens, SshError, SshPool, type SshFailure } from "../../transport/ssh.js";
-import type { LabDriver, LabStatus, NodeStatus, Phase, PreflightCheck, UpOptions, UpResult } from "../driver.js";
+import { describeEndpoint, expandTokens, type SshEndpoint } from "../../transport/ssh/endpoint.js";
+import { SshError, type SshFailure } from "../../transport/ssh/errors.js";
+import { SshPool } from "../../transport/ssh/pool.js";
+import {
+  describeFailedChecks,
+  unknownNode,
+  unknownSwitch,
+  type LabDriver,
+  type LabStatus,
+  type NodeStatus,
+  type Phase,
+  type PreflightCheck,
+  type PreflightWarning,
+  type UpOptions,
+  type UpResult,
+} from "../driver.js";
 import type { Inventory, InventoryNode } from "./inventory.js";
+import { checkLogin } from "./login-check.js";
 
 /** What the driver needs of a node's connection (an SshConnection; a fake in unit tests). */
 export interface NodeConnection {
@@ -38,8 +57,6 @@ const FIX: Record<SshFailure, string> = {
 };
 
 const CHECK_TIMEOUT_MS = 20_000;
-/** FRR's daemons, by the names its PID files and systemd's ExecStart know. */
-const FRR_DAEMON_NAME = /^[a-z0-9]+d$/;
 
 export class InventoryDriver implements LabDriver {
   readonly name = "inventory";
@@ -52,7 +69,7 @@ export class InventoryDriver implements LabDriver {
 
   private entry(node: string): InventoryNode {
     const entry = this.inventory.nodes.get(node);
-    if (!entry) throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
+    if (!entry) throw unknownNode(this.topology, node);
     return entry;
   }
 
@@ -78,26 +95,33 @@ export class InventoryDriver implements LabDriver {
     }
     const problems: string[] = [];
     const fixes: string[] = [];
+    let warnings: readonly PreflightWarning[] = [];
+    const check = (ok: boolean, detail: string, fix?: string): PreflightCheck => ({ name: node, ok, detail, ...(fix !== undefined ? { fix } : {}), ...(warnings.length ? { warnings } : {}) });
     try {
+      // A no-op through the node's login shell: how slow and noisy the login is (and, with sudo, whether sudo works).
+      const login = await checkLogin(connection, { sudo: endpoint.sudo, timeoutMs: CHECK_TIMEOUT_MS });
+      warnings = login.warnings;
+      if (login.stalled) return check(false, login.stalled.detail, login.stalled.fix);
       if (endpoint.sudo) {
-        const sudo = await connection.run(["true"], { timeoutMs: CHECK_TIMEOUT_MS });
+        const sudo = login.result;
         if (sudo.exitCode !== 0) {
           const said = firstLine(sudo.stderr) ?? `exit ${sudo.exitCode}`;
           problems.push(`sudo -n fails: ${said}`);
           fixes.push(/password/i.test(said) ? `let ${endpoint.user} run commands without a password (a sudoers NOPASSWD rule)` : "check sudo on the node");
-          return { name: node, ok: false, detail: problems.join("; "), fix: fixes.join("; ") };
+          return check(false, problems.join("; "), fixes.join("; "));
         }
       }
       const isSwitch = findSwitch(this.topology, node) !== undefined;
       const vtysh = entry.vtysh.map((arg) => expandTokens(arg, endpoint));
-      const tools = isSwitch ? [vtysh[0] ?? "vtysh", "ip", "ping", "traceroute"] : ["ping", "traceroute"];
+      // The inventory's vtysh command stands for vtysh: it is the program that must be there.
+      const tools = (isSwitch ? FRR_SWITCH : HOST).probeTools.map((t) => (t === "vtysh" ? (vtysh[0] ?? t) : t));
       const script = `for c in ${tools.map((t) => formatCommand([t])).join(" ")}; do command -v "$c" >/dev/null 2>&1 || echo "missing:$c"; done`;
       const found = await connection.run(["sh", "-c", script], { timeoutMs: CHECK_TIMEOUT_MS });
       const missing = [...found.stdout.matchAll(/^missing:(.+)$/gm)].map((m) => m[1] ?? "");
       if (found.exitCode !== 0) problems.push(`cannot run sh on it (exit ${found.exitCode}): ${firstLine(found.stderr) ?? ""}`);
       if (missing.length > 0) {
         problems.push(`missing ${missing.join(", ")}`);
-        fixes.push(`install ${missing.join(", ")} (Debian: apt-get install -y ${missing.map((t) => PACKAGE[t] ?? t).join(" ")}; Cumulus Linux ships them)`);
+        fixes.push(`install ${missing.join(", ")} (Debian: ${aptInstall(missing)}; Cumulus Linux ships them)`);
       }
       if (isSwitch && !missing.includes(vtysh[0] ?? "vtysh")) {
         const version = await connection.run([...vtysh, "-c", "show version"], { timeoutMs: CHECK_TIMEOUT_MS });
@@ -110,8 +134,8 @@ export class InventoryDriver implements LabDriver {
       problems.push(error instanceof SshError ? error.detail : error instanceof Error ? error.message : String(error));
       fixes.push(FIX.dropped);
     }
-    if (problems.length === 0) return { name: node, ok: true, detail: `reachable as ${where}` };
-    return { name: node, ok: false, detail: problems.join("; "), fix: fixes.join("; ") };
+    if (problems.length === 0) return check(true, `reachable as ${where}`);
+    return check(false, problems.join("; "), fixes.join("; "));
   }
 
   /** Builds nothing: checks every node, and throws one line per node that is not ready. */
@@ -121,10 +145,11 @@ export class InventoryDriver implements LabDriver {
     const started = performance.now();
     const checks = await this.preflight();
     const ms = Math.round(performance.now() - started);
+    for (const c of checks) for (const w of c.warnings ?? []) progress(`warning: ${c.name}: ${w.detail}; fix: ${w.fix}`);
     const failed = checks.filter((c) => !c.ok);
     if (failed.length > 0) {
       throw new PreflightError(
-        `the lab of inventory ${this.inventory.source} is not ready (${failed.length} of ${checks.length} nodes):\n${failed.map((c) => `  ${c.name}: ${c.detail}${c.fix ? `; fix: ${c.fix}` : ""}`).join("\n")}`,
+        `the lab of inventory ${this.inventory.source} is not ready (${failed.length} of ${checks.length} nodes):\n${describeFailedChecks(failed)}`,
       );
     }
     progress(`inventory ${this.inventory.source}: all ${checks.length} nodes reachable over SSH, with what the probes need (${ms} ms)`);
@@ -166,10 +191,10 @@ export class InventoryDriver implements LabDriver {
     const { entry, runner } = this.daemonTarget(node, daemon);
     const frr = entry.frr;
     if (frr.control === "systemd") {
-      await this.must(runner, ["systemctl", "stop", frr.service], `stop ${frr.service} (to stop ${daemon})`);
+      await this.must(runner, frrService("stop", frr.service), `stop ${frr.service} (to stop ${daemon})`);
       return;
     }
-    const pidFile = `${expandTokens(frr.pidDir, entry.endpoint)}/${daemon}.pid`;
+    const pidFile = pidFileIn(expandTokens(frr.pidDir, entry.endpoint), daemon);
     const pid = (await this.must(runner, ["cat", pidFile], `read ${pidFile}`)).stdout.trim();
     if (!/^\d+$/.test(pid)) throw new LabError(`${node}: ${pidFile} holds no PID ("${pid.slice(0, 20)}")`);
     await this.must(runner, ["kill", "-KILL", pid], `kill ${daemon} (pid ${pid})`);
@@ -182,7 +207,7 @@ export class InventoryDriver implements LabDriver {
     const { entry, runner } = this.daemonTarget(node, daemon);
     const frr = entry.frr;
     if (frr.control === "systemd") {
-      await this.must(runner, ["systemctl", "start", frr.service], `start ${frr.service}`);
+      await this.must(runner, frrService("start", frr.service), `start ${frr.service}`);
       return;
     }
     if (!frr.start) throw new UsageError(`${node}: the inventory gives no frr.start command, so ${daemon} cannot be started again`, { hint: "set frr.start (with %d for the daemon) or use control: systemd" });
@@ -190,8 +215,8 @@ export class InventoryDriver implements LabDriver {
   }
 
   private daemonTarget(node: string, daemon: string): { entry: InventoryNode; runner: CommandRunner } {
-    if (!findSwitch(this.topology, node)) throw new UnknownNodeError(`unknown switch "${node}". Switches: ${this.topology.switches.map((s) => s.name).join(", ")}`);
-    if (!FRR_DAEMON_NAME.test(daemon)) throw new UsageError(`"${daemon}" is not an FRR daemon name (zebra, bgpd, staticd, ...)`);
+    if (!findSwitch(this.topology, node)) throw unknownSwitch(this.topology, node);
+    if (!isFrrDaemonName(daemon)) throw new UsageError(`"${daemon}" is not an FRR daemon name (${FRR_DAEMONS.join(", ")}, ...)`);
     return { entry: this.entry(node), runner: this.runner(node) };
   }
 
@@ -207,24 +232,9 @@ export class InventoryDriver implements LabDriver {
   runner(node: string): CommandRunner {
     const entry = this.entry(node);
     const connection = this.pool.connection(entry.endpoint);
-    const vtysh = findSwitch(this.topology, node) ? entry.vtysh.map((arg) => expandTokens(arg, entry.endpoint)) : undefined;
-    const rewrites = vtysh !== undefined && !(vtysh.length === 1 && vtysh[0] === "vtysh");
-    return {
-      node,
-      async run(argv, options) {
-        if (!rewrites || argv[0] !== "vtysh" || !vtysh) return connection.run(argv, options);
-        const result = await connection.run([...vtysh, ...argv.slice(1)], options);
-        return { ...result, command: argv };
-      },
-    };
+    const runner: CommandRunner = { node, run: (argv, options) => connection.run(argv, options) };
+    if (!findSwitch(this.topology, node)) return runner;
+    const vtysh = entry.vtysh.map((arg) => expandTokens(arg, entry.endpoint));
+    return rewriting(runner, (argv) => viaVtysh(argv, vtysh));
   }
-}
-
-const PACKAGE: Record<string, string> = { vtysh: "frr", ip: "iproute2", ping: "iputils-ping", traceroute: "traceroute" };
-
-function firstLine(text: string): string | undefined {
-  return text
-    .split("\n")
-    .map((l) => l.trim())
-    .find((l) => l !== "");
 }

@@ -9,8 +9,9 @@
  */
 import { z } from "zod";
 import { UsageError, type TopologyIssue } from "../../errors.js";
+import { PACKAGED_FRR } from "../../kinds/frr.js";
 import { nodeNames, type Topology } from "../../topology/model.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { formatPath, parseYaml, readText } from "../../yaml-file.js";
 
 /** The inventory file is invalid; every problem is listed with its path. */
@@ -166,8 +167,8 @@ export function parseInventory(text: string, source: string, topology: Topology)
     };
     nodes.set(name, {
       endpoint,
-      vtysh: merged.vtysh ?? ["vtysh"],
-      frr: control === "systemd" ? { control, service: frr.service ?? "frr" } : { control, pidDir: frr.pidDir ?? "/var/run/frr", start: frr.start },
+      vtysh: merged.vtysh ?? PACKAGED_FRR.vtysh,
+      frr: control === "systemd" ? { control, service: frr.service ?? PACKAGED_FRR.service } : { control, pidDir: frr.pidDir ?? PACKAGED_FRR.pidDir, start: frr.start },
     });
   }
   if (issues.length > 0) throw new InventoryError(source, issues);

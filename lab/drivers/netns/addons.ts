@@ -18,6 +18,8 @@ export interface DaemonSpec {
   readonly pidFile: string;
   /** What its command line starts with when it rewrites it (sshd: "sshd: "); default its first word. */
   readonly command?: string;
+  /** Where it logs, named when it does not start. */
+  readonly log?: string;
 }
 
 export interface NetnsContext {

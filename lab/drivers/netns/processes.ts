@@ -1,6 +1,7 @@
 /** Finding and stopping the processes inside our namespaces, by PID, without touching any other. */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { isAlive } from "../../lock.js";
+import type { LabProcess } from "./state.js";
 
 /** The inode of a named network namespace, or undefined when it does not exist. */
 export function namespaceInode(name: string): number | undefined {
@@ -37,6 +38,11 @@ export function commandLine(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** True while a recorded PID still runs what the lab started there (a PID can be reused by another process). */
+export function isRecorded(p: LabProcess): boolean {
+  return isAlive(p.pid) && (commandLine(p.pid)?.startsWith(p.command) ?? false);
 }
 
 /** SIGTERM, then SIGKILL what is still alive after `graceMs`. Returns the PIDs that needed SIGKILL. */

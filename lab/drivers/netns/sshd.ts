@@ -24,16 +24,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../../errors.js";
+import { aptInstall } from "../../packages.js";
 import { nodeNames, type Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandRunner } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import { SshPool, type SshOptions } from "../../transport/ssh.js";
+import type { SshOptions } from "../../transport/ssh/connection.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
+import { SshPool } from "../../transport/ssh/pool.js";
 import type { Progress } from "../driver.js";
 import type { DaemonSpec, NetnsAddon, NetnsContext } from "./addons.js";
 import { NetnsDriver } from "./netns-driver.js";
 import { namespaceOf } from "./plan.js";
-import { RUN_DIR } from "./state.js";
+import { labDir, nodeDir } from "./state.js";
 
 const SSHD = "/usr/sbin/sshd";
 const SSH_KEYGEN = "/usr/bin/ssh-keygen";
@@ -43,7 +45,7 @@ const SH = "/bin/sh";
 const PRIVSEP_DIR = "/run/sshd";
 
 /** The lab-wide SSH material, under the run directory (what lab/inventory.example.yaml points at). */
-export const LAB_SSH_DIR = join(RUN_DIR, "ssh");
+export const LAB_SSH_DIR = labDir("ssh");
 export const LAB_IDENTITY_FILE = join(LAB_SSH_DIR, "id_ed25519");
 export const LAB_KNOWN_HOSTS = join(LAB_SSH_DIR, "known_hosts");
 
@@ -98,7 +100,7 @@ function writeLogin(login: LabLogin): void {
 
 /** A node's own sshd files. */
 export function sshdFiles(node: string): { dir: string; hostKey: string; config: string; pidFile: string; log: string } {
-  const dir = join(RUN_DIR, node, "ssh");
+  const dir = join(nodeDir(node), "ssh");
   return { dir, hostKey: join(dir, "ssh_host_ed25519_key"), config: join(dir, "sshd_config"), pidFile: join(dir, "sshd.pid"), log: join(dir, "sshd.log") };
 }
 
@@ -145,7 +147,7 @@ export function renderSshdConfig(node: string, authorizedKeys: string): string {
     "UsePAM no",
     // The run directory is root's and not writable by others: the checks hold.
     "StrictModes yes",
-    // The transport opens at most 8 sessions at once per connection (lab/transport/ssh.ts).
+    // The transport opens at most 8 sessions at once per connection (lab/transport/ssh/connection.ts).
     "MaxSessions 10",
     // VERBOSE logs one "Starting session" line per command: evidence that commands went over SSH.
     "LogLevel VERBOSE",
@@ -164,16 +166,8 @@ export function sshdAddon(login: LabLogin = DEFAULT_LOGIN): NetnsAddon {
   return {
     name: "sshd",
     async up(context: NetnsContext, progress: Progress): Promise<void> {
-      const missing = [
-        [SSHD, "openssh-server"],
-        [SSH_KEYGEN, "openssh-client"],
-        [NC, "netcat-openbsd"],
-      ].filter(([path]) => !existsSync(path ?? ""));
-      if (missing.length > 0) {
-        throw new LabError(`FABRICSPEC_TRANSPORT=ssh needs ${missing.map(([path]) => path).join(", ")}`, {
-          hint: `apt-get install -y ${missing.map(([, pkg]) => pkg).join(" ")}`,
-        });
-      }
+      const missing = [SSHD, SSH_KEYGEN, NC].filter((path) => !existsSync(path));
+      if (missing.length > 0) throw new LabError(`FABRICSPEC_TRANSPORT=ssh needs ${missing.join(", ")}`, { hint: aptInstall(missing) });
       const labDir = context.labDir("ssh");
       await keygen(LAB_IDENTITY_FILE, "fabricspec lab client");
       const authorizedKeys = `${LAB_IDENTITY_FILE}.pub`;

@@ -1,12 +1,12 @@
 /**
- * What the embedded lab created, recorded before it is created: teardown (even after a crash or
- * SIGKILL) removes exactly these namespaces and processes, by name and PID.
+ * The embedded lab's run directory: its one record of what it created, `state.json` (teardown,
+ * even after a crash or SIGKILL, removes exactly those namespaces and processes, by name and PID),
+ * and each node's own directory (its daemons' configurations, PID files, sockets and logs).
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-
-/** Where the lab keeps its state, configs, sockets and logs (tmpfs: gone at reboot, like the namespaces). */
-export const RUN_DIR = process.env.FABRICSPEC_RUN_DIR ?? "/run/fabricspec";
+import { dirname, join } from "node:path";
+import { LabError } from "../../errors.js";
+import { RUN_DIR } from "../../run-dir.js";
 
 export interface LabProcess {
   readonly node: string;
@@ -38,24 +38,88 @@ export interface LabState {
   readonly directories?: readonly string[];
 }
 
-const stateFile = () => join(RUN_DIR, "state.json");
+const STATE_FILE = join(RUN_DIR, "state.json");
 
-export function readState(): LabState | undefined {
+/** A node's own directory: its daemons' files. */
+export function nodeDir(node: string): string {
+  return join(RUN_DIR, node);
+}
+
+/** A directory of the whole lab (e.g. its SSH keys), recorded in `directories`. */
+export function labDir(name: string): string {
+  return join(RUN_DIR, name);
+}
+
+/** The lab recorded in `file`, if any. */
+export function readState(file: string = STATE_FILE): LabState | undefined {
   try {
-    return JSON.parse(readFileSync(stateFile(), "utf8")) as LabState;
+    return JSON.parse(readFileSync(file, "utf8")) as LabState;
   } catch {
     return undefined;
   }
 }
 
-/** Atomic: a crash mid-write leaves the previous state, never half a file. */
-export function writeState(state: LabState): void {
-  mkdirSync(RUN_DIR, { recursive: true });
-  const temp = `${stateFile()}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(temp, stateFile());
-}
+/**
+ * The record, read and written in one place. What the lab creates is recorded before it exists (a
+ * namespace) or as soon as it does (a process, by its PID), and forgotten once it is gone. While
+ * the lab is being removed nothing is recorded (it would outlive the lab) and nothing is forgotten
+ * (teardown removes it all, then the record).
+ */
+export class LabRecord {
+  private removing = false;
 
-export function clearState(): void {
-  rmSync(stateFile(), { force: true });
+  constructor(readonly file: string = STATE_FILE) {}
+
+  read(): LabState | undefined {
+    return readState(this.file);
+  }
+
+  /** Starts the record of a new lab, before anything of it exists. */
+  begin(state: LabState): void {
+    this.write(state);
+  }
+
+  /** Adds to the record; refuses while the lab is being removed, and when no lab is recorded. */
+  record(change: (state: LabState) => LabState): void {
+    this.refuseWhileRemoving("record a change");
+    const current = this.read();
+    if (!current) throw new LabError("no lab is recorded: bring it up first");
+    this.write(change(current));
+  }
+
+  /** Takes out of the record what is gone; nothing to do while the lab is being removed or once it is. */
+  forget(change: (state: LabState) => LabState): void {
+    const current = this.read();
+    if (current && !this.removing) this.write(change(current));
+  }
+
+  /** Refuses to start anything while the lab is being removed (it would outlive the lab). */
+  refuseWhileRemoving(what: string): void {
+    if (this.removing) throw new LabError(`cannot ${what}: the lab is being removed`);
+  }
+
+  /**
+   * Runs the teardown of the recorded lab (none: undefined), recording nothing meanwhile; the
+   * record goes last, with the lab.
+   */
+  async remove<T>(teardown: (state: LabState) => Promise<T>): Promise<T | undefined> {
+    this.removing = true;
+    try {
+      const state = this.read();
+      if (!state) return undefined;
+      const done = await teardown(state);
+      rmSync(this.file, { force: true });
+      return done;
+    } finally {
+      this.removing = false;
+    }
+  }
+
+  /** Atomic: a crash mid-write leaves the previous state, never half a file. */
+  private write(state: LabState): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+    renameSync(temp, this.file);
+  }
 }

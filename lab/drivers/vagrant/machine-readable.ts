@@ -6,7 +6,7 @@
  * not_created, or the provider is not usable) and output constructed in the published format where
  * no VM could boot (fixtures/README.md).
  */
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 
 export interface VagrantRecord {
   readonly timestamp: number;

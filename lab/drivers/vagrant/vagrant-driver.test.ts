@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadTopology } from "../../topology/load.js";
 import { formatCommand, type CommandResult, type CommandRunner } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { LabError } from "../../errors.js";
 import { VagrantDriver } from "./vagrant-driver.js";
 
@@ -125,7 +125,7 @@ test("VagrantDriver: no vagrant installed is a failed preflight with its fix", a
 });
 
 // ---------------------------------------------------------------------------------------------
-// Calico per scenario (./calico.ts), against the fake vagrant and a FAKE SSH transport that plays
+// Calico per scenario (./calico/), against the fake vagrant and a FAKE SSH transport that plays
 // a kubeadm cluster: it runs nothing, answers kubectl, crictl and vtysh as the machines would, and
 // keeps what the driver applied (Calico installed or not, the mode recorded, the test pods).
 

@@ -7,33 +7,35 @@
  * address, the join command taken from the control plane (`kubeadm token create
  * --print-join-command`), every worker joined, the kubeconfig fetched. kubectl runs on the control
  * plane: the API listens on the fabric, which the machine running Vagrant cannot route to.
- * Calico per scenario (pod network modes none, peering, overlay): ./calico.ts.
+ * Calico per scenario (pod network modes none, peering, overlay): ./calico/.
  * The SSH transport is injected (`(endpoint) => CommandRunner`), so is the vagrant binary.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { CommandError, LabError, UnknownNodeError, UsageError } from "../../errors.js";
+import { CommandError, LabError, UsageError } from "../../errors.js";
 import { budgets, type Budget } from "../../expect/budgets.js";
 import { waitForFabric } from "../../fabric/converge.js";
+import { configurePackaged, crashDaemon, frrService } from "../../kinds/frr.js";
 import { renderFrrConfig } from "../../render/frr.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
-import type { SshEndpoint } from "../../transport/ssh-endpoint.js";
-import type { KubernetesAccess, LabDriver, LabStatus, Phase, PodNetwork, PodNetworkMode, PreflightCheck, Progress, Support, UpOptions, UpResult } from "../driver.js";
-import { VagrantPodNetworks, withCalicoBird, type VagrantPodNetworkBudgets } from "./calico.js";
+import { must } from "../../transport/must.js";
+import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
+import { describeFailedChecks, phaseTimer, unknownNode, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult } from "../driver.js";
+import type { VagrantPodNetworkBudgets } from "./calico/lab.js";
+import { VagrantPodNetworks } from "./calico/pod-networks.js";
+import { withCalicoBird } from "./calico/runners.js";
 import { parseBoxList, parseMachineReadable, parsePlugins, parseSshConfig, parseStatus, upProgress, vagrantError, type VagrantRecord } from "./machine-readable.js";
 
 export const VAGRANT_DIR = fileURLToPath(new URL("../../vagrant/", import.meta.url));
 /** Where the driver keeps what it fetched (kubeconfig), next to Vagrant's own state. */
 const STATE_DIR = join(VAGRANT_DIR, ".vagrant", "fabricspec");
 const KUBECONFIG_ON_CONTROL_PLANE = "/etc/kubernetes/admin.conf";
-/** Calico's pod network CIDR (lab/render/calico.ts POD_POOL), given to kubeadm init. */
-const POD_NETWORK_CIDR = "192.168.0.0/16";
 
 export interface VagrantDriverOptions {
-  /** The SSH transport: a CommandRunner for an endpoint (lab/transport/ssh.ts). */
+  /** The SSH transport: a CommandRunner for an endpoint (lab/transport/ssh/pool.ts). */
   readonly ssh: (endpoint: SshEndpoint) => CommandRunner;
   /** virtualbox (the blog's, and the default) or libvirt. */
   readonly provider?: string;
@@ -74,6 +76,7 @@ export class VagrantDriver implements LabDriver {
       topology,
       runner: (node) => this.runner(node),
       kubectl: () => this.kubectl(),
+      kubeconfig: KUBECONFIG_ON_CONTROL_PLANE,
       budgets: { ...defaults, ...options.podNetworkBudgets },
     });
   }
@@ -154,18 +157,10 @@ export class VagrantDriver implements LabDriver {
     const progress = options.progress ?? quiet;
     this.podNetworks.forget();
     const phases: Phase[] = [];
-    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-      options.signal?.throwIfAborted();
-      const started = performance.now();
-      const value = await work();
-      const ms = Math.round(performance.now() - started);
-      phases.push({ name, ms });
-      progress(`${name} (${ms} ms)`);
-      return value;
-    };
+    const timed = phaseTimer(phases, progress, options.signal);
     await timed("preflight", async () => {
       const failed = (await this.preflight()).filter((c) => !c.ok);
-      if (failed.length > 0) throw new LabError(`the vagrant lab cannot start:\n${failed.map((c) => `  ${c.name}: ${c.detail}; fix: ${c.fix}`).join("\n")}`);
+      if (failed.length > 0) throw new LabError(`the vagrant lab cannot start:\n${describeFailedChecks(failed)}`);
     });
     await timed("machines", async () => {
       const up = await this.vagrant(["up", "--machine-readable", "--provider", this.provider], (r) => {
@@ -194,13 +189,12 @@ export class VagrantDriver implements LabDriver {
     if (missing.length > 0) throw new LabError(`vagrant ssh-config gave no endpoint for ${missing.join(", ")}`);
   }
 
-  /** The same FRR configuration as every lab, written to /etc/frr/frr.conf and reloaded. */
+  /** The same FRR configuration as every lab, installed as packaged FRR reads it, and reloaded. */
   private async configureSwitches(): Promise<void> {
     await Promise.all(
       this.topology.switches.map(async (sw) => {
         const runner = this.runner(sw.name);
-        await must(runner, ["tee", "/etc/frr/frr.conf"], renderFrrConfig(this.topology, sw));
-        await must(runner, ["systemctl", "restart", "frr"]);
+        for (const step of configurePackaged(renderFrrConfig(this.topology, sw))) await must(runner, step.argv, step.input);
       }),
     );
   }
@@ -213,7 +207,7 @@ export class VagrantDriver implements LabDriver {
     const initialized = await cp.run(["test", "-f", KUBECONFIG_ON_CONTROL_PLANE]);
     if (initialized.exitCode !== 0) {
       progress(`kubeadm init on ${control.name} (${control.address})`);
-      await must(cp, ["kubeadm", "init", "--apiserver-advertise-address", control.address, "--pod-network-cidr", POD_NETWORK_CIDR, "--node-name", control.name], undefined, 20 * 60_000);
+      await must(cp, ["kubeadm", "init", "--apiserver-advertise-address", control.address, "--pod-network-cidr", this.topology.podNetwork, "--node-name", control.name], undefined, 20 * 60_000);
     }
     const printed = await must(cp, ["kubeadm", "token", "create", "--print-join-command"]);
     const joinArgv = printed.stdout.trim().split(/\s+/);
@@ -265,16 +259,16 @@ export class VagrantDriver implements LabDriver {
   async stopDaemon(node: string, daemon: string): Promise<void> {
     // watchfrr restarts a killed daemon from frr.conf, without what vtysh changed since.
     this.podNetworks.forget();
-    await must(this.runner(node), ["pkill", "-KILL", "-x", daemon]);
+    await must(this.runner(node), crashDaemon(daemon));
   }
 
   async startDaemon(node: string, _daemon: string): Promise<void> {
     // FRR restarts from frr.conf: a leaf loses the peering configuration a pod network gave it.
     this.podNetworks.forget();
-    await must(this.runner(node), ["systemctl", "restart", "frr"]);
+    await must(this.runner(node), frrService("restart"));
   }
 
-  /** Every pod network mode, with the real Calico (./calico.ts); the machines' kernels have ipip. */
+  /** Every pod network mode, with the real Calico (./calico/); the machines' kernels have ipip. */
   async podNetworkSupport(mode: PodNetworkMode): Promise<Support> {
     return this.podNetworks.support(mode);
   }
@@ -304,9 +298,7 @@ export class VagrantDriver implements LabDriver {
   /** The machine's SSH runner; on a Kubernetes node `birdc` reaches calico-node's BIRD. */
   runner(node: string): CommandRunner {
     const target = findNode(this.topology, node);
-    if (!target) {
-      throw new UnknownNodeError(`unknown node "${node}". Nodes in topology "${this.topology.name}": ${nodeNames(this.topology).join(", ")}`);
-    }
+    if (!target) throw unknownNode(this.topology, node);
     const ssh = this.sshRunner(node);
     return target.kind === "host" ? withCalicoBird(ssh) : ssh;
   }
@@ -328,11 +320,4 @@ export class VagrantDriver implements LabDriver {
     };
     return lazy;
   }
-}
-
-/** Runs a command that must succeed (the lab is broken otherwise). */
-async function must(runner: CommandRunner, argv: readonly string[], input?: string, timeoutMs = 120_000): Promise<CommandResult> {
-  const result = await runner.run(argv, { timeoutMs, ...(input === undefined ? {} : { input }) });
-  if (result.exitCode !== 0) throw new CommandError(`${runner.node}: ${argv.join(" ")} failed: ${result.stderr.trim() || result.stdout.trim() || `exit ${result.exitCode}`}`);
-  return result;
 }

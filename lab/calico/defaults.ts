@@ -1,5 +1,5 @@
 /**
- * Calico's resources rendered from the topology, for `calicoctl apply -f`: what
+ * Calico's defaults, and its resources rendered from the topology for `calicoctl apply -f`: what
  * `lab/calico/<topology>/<mode>.yaml` holds for the topologies that have files, and what any other
  * topology gets. Two modes, this project's reading of the blog's parts 3 and 4 (DESIGN.md):
  *   peering  mesh off; every node in its leaf's AS (one AS per rack), peering with its leaf;
@@ -8,9 +8,8 @@
  */
 import { stringify } from "yaml";
 import { leaves, type Topology } from "../topology/model.js";
+import type { CalicoMode } from "./modes.js";
 
-/** Calico's default pool (and the pod network CIDR of its kubeadm quickstart). */
-export const POD_POOL = "192.168.0.0/16";
 /** Calico's default block size: a node's pods share one /26 (64 addresses). */
 export const BLOCK_SIZE = 26;
 /** Calico's default AS, used by the node-to-node mesh. */
@@ -18,17 +17,15 @@ export const CALICO_DEFAULT_AS = 64512;
 /** The node label that names a node's rack (its leaf). */
 export const RACK_LABEL = "rack";
 
-type Mode = "peering" | "overlay";
-
 /** The resources as multi-document YAML, with a header that says where they come from. */
-export function renderCalicoResources(t: Topology, mode: Mode): string {
+export function renderCalicoResources(t: Topology, mode: CalicoMode): string {
   const header = [
     `# Calico resources for topology "${t.name}", ${mode} mode: apply with \`calicoctl apply -f\`.`,
     mode === "peering"
       ? "# Mesh off, one AS per rack: every node peers with its leaf in the leaf's AS; no encapsulation."
       : "# Calico as installed: node-to-node mesh (AS 64512) and IPIP; the fabric carries no pod routes.",
   ];
-  const documents = mode === "peering" ? peering(t) : overlay();
+  const documents = mode === "peering" ? peering(t) : overlay(t);
   return `${header.join("\n")}\n${documents.map((d) => `---\n${stringify(d)}`).join("")}`;
 }
 
@@ -37,7 +34,7 @@ const API = "projectcalico.org/v3";
 function peering(t: Topology): object[] {
   return [
     { apiVersion: API, kind: "BGPConfiguration", metadata: { name: "default" }, spec: { logSeverityScreen: "Info", nodeToNodeMeshEnabled: false, asNumber: CALICO_DEFAULT_AS } },
-    pool("Never", false),
+    pool(t, "Never", false),
     ...t.hosts.map((h) => {
       const leaf = t.switches.find((s) => s.name === h.leaf);
       return {
@@ -55,19 +52,20 @@ function peering(t: Topology): object[] {
   ];
 }
 
-function overlay(): object[] {
+function overlay(t: Topology): object[] {
   return [
     { apiVersion: API, kind: "BGPConfiguration", metadata: { name: "default" }, spec: { logSeverityScreen: "Info", nodeToNodeMeshEnabled: true, asNumber: CALICO_DEFAULT_AS } },
-    pool("Always", true),
+    pool(t, "Always", true),
   ];
 }
 
 /** natOutgoing: pods that leave the pool go out with their node's address; not needed when the fabric routes the pod blocks. */
-function pool(ipipMode: "Never" | "Always", natOutgoing: boolean): object {
+function pool(t: Topology, ipipMode: "Never" | "Always", natOutgoing: boolean): object {
   return {
     apiVersion: API,
     kind: "IPPool",
     metadata: { name: "default-ipv4-ippool" },
-    spec: { cidr: POD_POOL, blockSize: BLOCK_SIZE, ipipMode, vxlanMode: "Never", natOutgoing, nodeSelector: "all()" },
+    // The topology's pod network (default Calico's own 192.168.0.0/16).
+    spec: { cidr: t.podNetwork, blockSize: BLOCK_SIZE, ipipMode, vxlanMode: "Never", natOutgoing, nodeSelector: "all()" },
   };
 }

@@ -9,31 +9,25 @@
  */
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PodNetwork, PodNetworkMode, Progress, Support } from "../drivers/driver.js";
-import type { NetnsContext } from "../drivers/netns/addons.js";
-import { CommandError, LabError } from "../errors.js";
-import { budgets } from "../expect/budgets.js";
-import { eventually } from "../expect/eventually.js";
-import { bgpSummary, kernelRoutes, ProbeError } from "../probes/index.js";
-import { renderBirdConfig } from "../render/bird.js";
-import { runLocal } from "../transport/local.js";
-import { leaves } from "../topology/model.js";
-import { applyVtysh, leafPeeringCommands, leafUnpeeringCommands } from "./fabric.js";
-import { leafSessionFindings, noPodRouteFindings, podRouteFindings } from "./judge.js";
-import { calicoPlan, type CalicoPlan } from "./resources.js";
+import { applyVtysh, leafPeeringCommands, leafUnpeeringCommands } from "../../calico/fabric.js";
+import { leafSessionFindings, noPodRouteFindings, podRouteFindings } from "../../calico/judge.js";
+import { calicoPlan, type CalicoPlan } from "../../calico/resources.js";
+import { LabError } from "../../errors.js";
+import { budgets } from "../../expect/budgets.js";
+import { eventually } from "../../expect/eventually.js";
+import { BIRD_DAEMON, birdArgv, birdFiles, CALICO_NODE_INSTALL, CALICO_NODE_PROGRAMS, POD_GATEWAY, SYSCTL } from "../../kinds/calico-node.js";
+import { bgpSummary, kernelRoutes, ProbeError } from "../../probes/index.js";
+import { renderBirdConfig } from "../../render/bird.js";
+import { leaves } from "../../topology/model.js";
+import { runLocal } from "../../transport/local.js";
+import { must } from "../../transport/must.js";
+import type { PodNetwork, PodNetworkMode, Progress, Support } from "../driver.js";
+import type { NetnsContext } from "./addons.js";
 
-const BIRD = "/usr/sbin/bird";
-const BIRDC = "/usr/sbin/birdc";
-const SYSCTL = "/usr/sbin/sysctl";
-/** The pods' gateway, as Calico's CNI plugin sets it: the node answers for it by proxy ARP. */
-const POD_GATEWAY = "169.254.1.1";
 /** Marks a leaf configured for peering (written before the change, removed after its undoing). */
 const LEAF_MARKER = "calico-peering.vtysh";
 /** Test pods are recorded as nodes named pod-<node>, so their namespaces are fs-pod-<node>. */
 const POD_PREFIX = "pod-";
-
-/** BIRD's control socket on a node, in its directory of the lab's run directory. */
-export const birdControlSocket = (nodeDir: string): string => join(nodeDir, "bird.ctl");
 
 const ok: Support = { ok: true };
 
@@ -45,9 +39,9 @@ export class NetnsPodNetworks {
   /** What a mode needs on this machine: BIRD for peering; the kernel's ipip module for the overlay. */
   async support(mode: PodNetworkMode): Promise<Support> {
     if (mode === "none") return ok;
-    const missing = [BIRD, BIRDC, SYSCTL].filter((file) => !existsSync(file));
+    const missing = CALICO_NODE_PROGRAMS.filter((file) => !existsSync(file));
     if (missing.length > 0) {
-      return { ok: false, reason: `${missing.join(", ")} not installed (apt-get install -y bird2 procps): Calico's BGP runs on BIRD` };
+      return { ok: false, reason: `${missing.join(", ")} not installed (${CALICO_NODE_INSTALL}): Calico's BGP runs on BIRD` };
     }
     if (mode === "peering") return ok;
     this.ipip ??= this.ipipSupport();
@@ -109,7 +103,7 @@ export class NetnsPodNetworks {
     const { namespaces, processes } = context.recorded();
     const pods = namespaces.filter((ns) => ns.startsWith(context.namespaceOf(POD_PREFIX)));
     const marked = leaves(context.topology).filter((l) => existsSync(join(context.nodeDir(l.name), LEAF_MARKER)));
-    const birds = processes.filter((p) => p.daemon === "bird");
+    const birds = processes.filter((p) => p.daemon === BIRD_DAEMON);
     if (pods.length === 0 && marked.length === 0 && birds.length === 0) return "none";
     if (!plan) return "partial";
     const allPods = plan.nodes.every((n) => pods.includes(context.namespaceOf(n.pod.name)));
@@ -131,7 +125,7 @@ export class NetnsPodNetworks {
       leaves(t).map(async (leaf) => {
         const commands = leafPeeringCommands(t, leaf);
         writeFileSync(join(context.nodeDir(leaf.name), LEAF_MARKER), `${commands.join("\n")}\n`);
-        await vtysh(context, leaf.name, commands);
+        await applyVtysh(context.localRunner(leaf.name), commands);
       }),
     );
     await context.addNamespaces(plan.nodes.map((n) => n.pod.name));
@@ -154,15 +148,9 @@ export class NetnsPodNetworks {
           `net.ipv4.conf.${n.pod.hostInterface}.proxy_arp=1`,
           `net.ipv4.neigh.${n.pod.hostInterface}.proxy_delay=0`,
         ]);
-        const dir = context.nodeDir(n.node);
-        const config = join(dir, "bird.conf");
-        writeFileSync(config, renderBirdConfig(t, plan, n));
-        await context.spawnDaemon({
-          node: n.node,
-          name: "bird",
-          argv: [BIRD, "-c", config, "-s", birdControlSocket(dir), "-P", join(dir, "bird.pid")],
-          pidFile: join(dir, "bird.pid"),
-        });
+        const files = birdFiles(context.nodeDir(n.node));
+        writeFileSync(files.config, renderBirdConfig(t, plan, n));
+        await context.spawnDaemon({ node: n.node, name: BIRD_DAEMON, argv: birdArgv(files), pidFile: files.pidFile });
       }),
     );
     const built = Math.round(performance.now() - started);
@@ -192,7 +180,7 @@ export class NetnsPodNetworks {
       routeFindings.flat().length > 0
         ? []
         : await Promise.all(
-            leaves(t).map((l) => unanswered(l.name, async () => leafSessionFindings(t, l.name, (await bgpSummary(vtyshRunner(context, l.name))).value.peers))),
+            leaves(t).map((l) => unanswered(l.name, async () => leafSessionFindings(t, l.name, (await bgpSummary(context.localRunner(l.name))).value.peers))),
           );
     const findings = [...routeFindings.flat(), ...sessionFindings.flat()];
     if (findings.length > 0) throw new PodNetworkFindings(findings);
@@ -208,12 +196,12 @@ export class NetnsPodNetworks {
       leaves(t).map(async (leaf) => {
         const marker = join(context.nodeDir(leaf.name), LEAF_MARKER);
         if (!existsSync(marker)) return;
-        await vtysh(context, leaf.name, leafUnpeeringCommands(t, leaf));
+        await applyVtysh(context.localRunner(leaf.name), leafUnpeeringCommands(t, leaf));
         rmSync(marker, { force: true });
       }),
     );
     const { namespaces, processes } = context.recorded();
-    await Promise.all(processes.filter((p) => p.daemon === "bird").map((p) => context.stopProcess(p)));
+    await Promise.all(processes.filter((p) => p.daemon === BIRD_DAEMON).map((p) => context.stopProcess(p)));
     const podPrefix = context.namespaceOf(POD_PREFIX);
     await context.removeNamespaces(namespaces.filter((ns) => ns.startsWith(podPrefix)).map((ns) => ns.slice(context.namespaceOf("").length)));
     await Promise.all(
@@ -221,7 +209,7 @@ export class NetnsPodNetworks {
         // Routes BIRD programmed, and forwarding: the node is back to part 2's plain host.
         await context.ipBatch(["route flush proto bird"], `flush BIRD's routes on ${h.name}`, h.name);
         await mustRun(context, h.name, [SYSCTL, "-qw", "net.ipv4.ip_forward=0"]);
-        for (const file of ["bird.conf", "bird.pid", "bird.ctl"]) rmSync(join(context.nodeDir(h.name), file), { force: true });
+        for (const file of Object.values(birdFiles(context.nodeDir(h.name)))) rmSync(file, { force: true });
       }),
     );
     const pools = safePools(context);
@@ -233,33 +221,17 @@ export class NetnsPodNetworks {
   }
 }
 
-/** The pools of the peering resources, or Calico's default pool when they cannot be read. */
+/** The pools of the peering resources, or the topology's pod network when they cannot be read. */
 function safePools(context: NetnsContext): readonly string[] {
   try {
     return calicoPlan(context.topology, "peering").pools;
   } catch {
-    return ["192.168.0.0/16"];
+    return [context.topology.podNetwork];
   }
 }
 
-/** vtysh on a switch of the lab, reaching its own FRR through its socket directory. */
-function vtyshRunner(context: NetnsContext, sw: string) {
-  const local = context.localRunner(sw);
-  const dir = context.nodeDir(sw);
-  return {
-    node: sw,
-    run: (argv: readonly string[], options?: { timeoutMs?: number }) =>
-      local.run(argv[0] === "vtysh" ? ["vtysh", "--vty_socket", dir, ...argv.slice(1)] : argv, options),
-  };
-}
-
-async function vtysh(context: NetnsContext, sw: string, commands: readonly string[]): Promise<void> {
-  await applyVtysh(vtyshRunner(context, sw), commands);
-}
-
 async function mustRun(context: NetnsContext, node: string, argv: readonly string[]): Promise<void> {
-  const result = await context.localRunner(node).run(argv, { timeoutMs: 10_000 });
-  if (result.exitCode !== 0) throw new CommandError(`${node}: ${argv.join(" ")} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+  await must(context.localRunner(node), argv, undefined, 10_000);
 }
 
 /** What is still wrong with the pod network: the network's state, not a broken lab. */

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { fingerprint, keyTypeOf, knownKeyTypes, lookupName, parseKnownHosts, readKnownHosts, verifyHostKey } from "./ssh-known-hosts.js";
+import { fingerprint, keyTypeOf, knownKeyTypes, lookupName, parseKnownHosts, readKnownHosts, verifyHostKey } from "./known-hosts.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
 const blob = (name: string) => Buffer.from(readFileSync(fixture(`${name}.pub`), "utf8").split(" ")[1] ?? "", "base64");

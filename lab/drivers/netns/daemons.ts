@@ -1,0 +1,44 @@
+/** The one way the embedded lab starts a process: a daemon in a node's namespace, recorded by its PID. */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { CommandError } from "../../errors.js";
+import { runLocal } from "../../transport/local.js";
+import type { DaemonSpec } from "./addons.js";
+import { namespaceOf } from "./plan.js";
+import type { LabProcess, LabRecord } from "./state.js";
+
+/** How long a daemon that has exited 0 may take to write its PID file. */
+const PID_FILE_WAIT_MS = 15_000;
+
+/** Starts a daemon in its node's namespace and records it; never while the lab is being removed. */
+export async function spawnDaemon(spec: DaemonSpec, record: LabRecord, signal?: AbortSignal): Promise<LabProcess> {
+  signal?.throwIfAborted();
+  record.refuseWhileRemoving(`start ${spec.name} on ${spec.node}`);
+  rmSync(spec.pidFile, { force: true }); // a stale one would name a dead daemon
+  const result = await runLocal(["ip", "netns", "exec", namespaceOf(spec.node), ...spec.argv], { timeoutMs: 10_000 });
+  // Some daemons (sshd) write their PID file after the parent has exited: wait for it (on a
+  // loaded two-core machine, nine sshds starting at once took over 5 s).
+  const deadline = performance.now() + PID_FILE_WAIT_MS;
+  while (result.exitCode === 0 && !existsSync(spec.pidFile) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const pid = Number(readPidFile(spec.pidFile));
+  if (result.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
+    const why = result.stderr.trim().split("\n")[0] || `exit ${result.exitCode}`;
+    throw new CommandError(`${spec.name} on ${spec.node} did not start: ${why}`, spec.log ? { hint: `see ${spec.log}` } : {});
+  }
+  const started: LabProcess = {
+    node: spec.node,
+    daemon: spec.name,
+    pid,
+    command: spec.command ?? spec.argv[0] ?? "",
+    ...(result.pid ? { startPid: result.pid } : {}),
+  };
+  record.record((s) => ({ ...s, processes: [...s.processes, started] }));
+  return started;
+}
+
+function readPidFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    return "";
+  }
+}

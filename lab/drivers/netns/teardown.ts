@@ -1,0 +1,35 @@
+/**
+ * Removing the embedded lab: its processes by PID (a recorded one only while it still runs what
+ * was recorded, and whatever runs in its namespaces), then its namespaces by name, then its files.
+ * Nothing the lab did not record is touched.
+ */
+import { rmSync } from "node:fs";
+import { nodeNames, type Topology } from "../../topology/model.js";
+import type { Phase } from "../driver.js";
+import { deleteNamespaces, preflightNamespace } from "./namespaces.js";
+import { isRecorded, pidsInNamespaces, stopProcesses } from "./processes.js";
+import { labDir, nodeDir, type LabState } from "./state.js";
+import { frrCrashLogDirs } from "./switches.js";
+
+export async function teardown(state: LabState, topology: Topology): Promise<Phase[]> {
+  const phases: Phase[] = [];
+  let started = performance.now();
+  const recorded = state.processes.filter(isRecorded).map((p) => p.pid);
+  const inside = pidsInNamespaces(state.namespaces);
+  const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
+  const killed = await stopProcesses(pids);
+  phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killed.length} killed` : ""}` });
+  started = performance.now();
+  // The preflight's throwaway namespace too, should its owner have been killed inside preflight.
+  const deleted = await deleteNamespaces([...state.namespaces, preflightNamespace(state.ownerPid)], () => "delete the namespaces");
+  phases.push({ name: "namespaces", ms: Math.round(performance.now() - started), detail: `${deleted.length} deleted` });
+  const remove = (dir: string) => rmSync(dir, { recursive: true, force: true });
+  for (const node of nodeNames(topology)) remove(nodeDir(node));
+  for (const p of state.processes) {
+    remove(nodeDir(p.node));
+    // A daemon stopped by SIGTERM removes its crash-log directory itself; one killed (SIGKILL) does not.
+    for (const dir of frrCrashLogDirs(p)) remove(dir);
+  }
+  for (const name of state.directories ?? []) remove(labDir(name));
+  return phases;
+}

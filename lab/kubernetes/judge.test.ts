@@ -1,0 +1,55 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseBirdProtocols } from "../probes/bird.js";
+import { fixture } from "../probes/fake-runner.js";
+import { parseKubernetesNodes, parseKubernetesPods } from "../probes/kubernetes.js";
+import { loadTopology } from "../topology/load.js";
+import { calicoBirdFindings, calicoNodeFindings, internalIpFindings, notReadyFindings, readyFindings, registrationFindings } from "./judge.js";
+
+const t = loadTopology();
+const stdout = (file: string) => ({ command: ["kubectl"], exitCode: 0, stdout: fixture(file), stderr: "", durationMs: 1 });
+const nodes = (file: string) => parseKubernetesNodes(stdout(file));
+const beforeCalico = nodes("kubectl-constructed-nodes-blog-no-pod-network.json");
+const withCalico = nodes("kubectl-constructed-nodes-blog-calico-ready.json");
+const natAddress = nodes("kubectl-constructed-nodes-blog-one-nat-address.json");
+
+test("registrationFindings: every host with its fabric address; the NAT address and a missing node named", () => {
+  assert.deepEqual(registrationFindings(t, beforeCalico), []);
+  assert.deepEqual(registrationFindings(t, natAddress), ["k8s-node-l2-2 registered with INTERNAL-IP 10.0.2.15 (expected its fabric address 10.0.102.102, not Vagrant's NAT address)"]);
+  assert.deepEqual(registrationFindings(t, beforeCalico.slice(1)), ["k8s-master-l1-1 is not registered with the cluster (registered: k8s-node-l1-1, k8s-node-l1-2, k8s-node-l2-1, k8s-node-l2-2)"]);
+});
+
+test("internalIpFindings: exactly the stated nodes and addresses, every difference named", () => {
+  const stated = Object.fromEntries(t.hosts.map((h) => [h.name, h.address]));
+  assert.deepEqual(internalIpFindings(stated, beforeCalico), []);
+  const { "k8s-node-l1-1": _gone, ...fewer } = stated;
+  assert.deepEqual(internalIpFindings({ ...fewer, "k8s-node-l3-1": "10.0.103.101" }, natAddress), [
+    "k8s-node-l2-2 registered with INTERNAL-IP 10.0.2.15 (expected 10.0.102.102)",
+    "k8s-node-l3-1 is not registered with the cluster",
+    "an unexpected node k8s-node-l1-1 (10.0.101.101) is registered",
+  ]);
+});
+
+test("notReadyFindings and readyFindings: part 2 (NotReady, no network plugin) and after Calico (Ready)", () => {
+  assert.deepEqual(notReadyFindings(t, beforeCalico), []);
+  assert.deepEqual(readyFindings(t, withCalico), []);
+  assert.equal(notReadyFindings(t, withCalico)[0], "k8s-master-l1-1 is Ready (expected NotReady: no pod network is deployed)");
+  assert.match(readyFindings(t, beforeCalico)[0] ?? "", /^k8s-master-l1-1 is NotReady: KubeletNotReady: container runtime network not ready: .* \(expected Ready\)$/);
+});
+
+test("calicoNodeFindings: a calico-node pod not ready, and a host without one", () => {
+  const pods = parseKubernetesPods(stdout("kubectl-constructed-pods-calico-node-one-not-ready.json"));
+  assert.deepEqual(calicoNodeFindings(t, pods), ["calico-node-dx8pw on k8s-node-l2-1 is Running, not ready (expected Running and ready)"]);
+  assert.deepEqual(calicoNodeFindings(t, pods.filter((p) => p.node !== "k8s-node-l1-2")).slice(0, 1), [
+    "no calico-node pod runs on k8s-node-l1-2 (calico-node pods: calico-node-4kq2x on k8s-master-l1-1, calico-node-7hzvm on k8s-node-l1-1, calico-node-dx8pw on k8s-node-l2-1, calico-node-m2r6t on k8s-node-l2-2)",
+  ]);
+});
+
+test("calicoBirdFindings: each host's BIRD judged as peering mode; a host without calico-node says so", () => {
+  const bird = parseBirdProtocols({ command: ["birdc"], exitCode: 0, stdout: fixture("bird-2.0.12-protocols-k8s-node-l1-1-established.txt"), stderr: "", durationMs: 1 });
+  const birds = new Map([["k8s-node-l1-1", bird]]);
+  const findings = calicoBirdFindings(t, birds);
+  assert.equal(findings.length, 4);
+  assert.deepEqual(findings[0], "no calico-node pod runs on k8s-master-l1-1");
+  assert.ok(!findings.some((f) => f.includes("k8s-node-l1-1")), findings.join("\n"));
+});

@@ -1,0 +1,88 @@
+/**
+ * Judging the Kubernetes cluster on the fabric against the topology: its nodes (registered with
+ * their fabric addresses, Ready or not) and calico-node on every one of them. Each function
+ * returns findings, one sentence each, saying what was found and what was expected.
+ */
+import { nodeSessionFindings } from "../calico/judge.js";
+import { ABSENT, differences } from "../expect/partial.js";
+import type { BirdProtocol } from "../probes/bird.js";
+import type { KubernetesNode, KubernetesPod } from "../probes/kubernetes.js";
+import type { Topology } from "../topology/model.js";
+
+/** Vagrant's NAT address: what a kubelet without --node-ip registers with. */
+const VAGRANT_NAT_ADDRESS = "10.0.2.15";
+
+/** Running, every container ready. */
+export const runningAndReady = (pod: KubernetesPod): boolean => pod.phase === "Running" && pod.ready;
+
+/** "Running", "Running, not ready", "Pending, not ready". */
+export const podState = (pod: KubernetesPod): string => `${pod.phase}${pod.ready ? "" : ", not ready"}`;
+
+/** Each host of the topology with the node it registered as; the findings for those that did not. */
+function registered(t: Topology, nodes: readonly KubernetesNode[]) {
+  const pairs: Array<{ host: string; address: string; node: KubernetesNode }> = [];
+  const missing: string[] = [];
+  for (const h of t.hosts) {
+    const node = nodes.find((n) => n.name === h.name);
+    if (node) pairs.push({ host: h.name, address: h.address, node });
+    else missing.push(`${h.name} is not registered with the cluster (registered: ${nodes.map((n) => n.name).join(", ") || "none"})`);
+  }
+  return { pairs, missing };
+}
+
+/** Every host registered, with its fabric address as INTERNAL-IP. */
+export function registrationFindings(t: Topology, nodes: readonly KubernetesNode[]): string[] {
+  const { pairs, missing } = registered(t, nodes);
+  const wrong = pairs
+    .filter((p) => p.node.internalIp !== p.address)
+    .map((p) => `${p.host} registered with INTERNAL-IP ${p.node.internalIp ?? "(none)"} (expected its fabric address ${p.address}${p.node.internalIp === VAGRANT_NAT_ADDRESS ? ", not Vagrant's NAT address" : ""})`);
+  return [...missing, ...wrong];
+}
+
+/** Exactly the stated nodes, each with its stated INTERNAL-IP (node name to address). */
+export function internalIpFindings(stated: Readonly<Record<string, string>>, nodes: readonly KubernetesNode[]): string[] {
+  const found = Object.fromEntries(nodes.map((n) => [n.name, n.internalIp ?? "(none)"]));
+  return differences(found, stated, { exact: true }).map((d) => {
+    const name = String(d.path[0]);
+    if (d.found === ABSENT) return `${name} is not registered with the cluster`;
+    if (d.expected === ABSENT) return `an unexpected node ${name} (${nodes.find((n) => n.name === name)?.internalIp ?? "no address"}) is registered`;
+    return `${name} registered with INTERNAL-IP ${String(d.found)} (expected ${String(d.expected)})`;
+  });
+}
+
+/** Part 2's state: every host registered and NotReady, for want of a network plugin. */
+export function notReadyFindings(t: Topology, nodes: readonly KubernetesNode[]): string[] {
+  const { pairs, missing } = registered(t, nodes);
+  const wrong = pairs.flatMap(({ host, node }) => {
+    if (node.ready === "True") return [`${host} is Ready (expected NotReady: no pod network is deployed)`];
+    return /network/i.test(node.readyMessage ?? "") ? [] : [`${host} is NotReady for another reason: ${node.readyReason ?? "?"}: ${node.readyMessage ?? "?"} (expected the missing network plugin)`];
+  });
+  return [...missing, ...wrong];
+}
+
+/** Every host registered and Ready. */
+export function readyFindings(t: Topology, nodes: readonly KubernetesNode[]): string[] {
+  const { pairs, missing } = registered(t, nodes);
+  const wrong = pairs.filter((p) => p.node.ready !== "True").map((p) => `${p.host} is NotReady: ${p.node.readyReason ?? "?"}: ${p.node.readyMessage ?? "?"} (expected Ready)`);
+  return [...missing, ...wrong];
+}
+
+/** A calico-node pod on every host, Running and ready. */
+export function calicoNodeFindings(t: Topology, pods: readonly KubernetesPod[]): string[] {
+  return t.hosts.flatMap((h) => {
+    const pod = pods.find((p) => p.node === h.name);
+    if (!pod) return [`no calico-node pod runs on ${h.name} (calico-node pods: ${pods.map((p) => `${p.name} on ${p.node ?? "no node"}`).join(", ") || "none"})`];
+    return runningAndReady(pod) ? [] : [`${pod.name} on ${h.name} is ${podState(pod)} (expected Running and ready)`];
+  });
+}
+
+/**
+ * calico-node's BIRD on every host (undefined: no calico-node pod there) has one session, with
+ * its leaf, Established: peering mode as calico-node itself sees it.
+ */
+export function calicoBirdFindings(t: Topology, birds: ReadonlyMap<string, readonly BirdProtocol[] | undefined>): string[] {
+  return t.hosts.flatMap((h) => {
+    const protocols = birds.get(h.name);
+    return protocols ? nodeSessionFindings(t, h, protocols) : [`no calico-node pod runs on ${h.name}`];
+  });
+}
