@@ -7,7 +7,9 @@ import { fabricYaml } from "../bench/fabric.js";
 import { renderFrrConfig } from "../render/frr.js";
 import { loadTopology, parseTopology } from "../topology/load.js";
 import type { Topology } from "../topology/model.js";
-import { clabYaml, containerlabExport, DEFAULTS, inventoryYaml, managementAddresses, renderDaemons, SSH_FILES, type ContainerlabOptions } from "./containerlab.js";
+import { FRR_SWITCH } from "../kinds/frr.js";
+import { HOST } from "../kinds/host.js";
+import { clabYaml, containerlabExport, DEFAULTS, inventoryYaml, managementAddresses, renderDaemons, SSH_FILES, toolsFor, type ContainerlabOptions } from "./containerlab.js";
 import { JsonSchema } from "./json-schema.js";
 
 const SCHEMA = new JsonSchema(JSON.parse(readFileSync(new URL("./fixtures/containerlab-clab.schema.json", import.meta.url), "utf8")));
@@ -124,4 +126,12 @@ test("management addresses: from the 11th of the subnet, and a subnet too small 
     return true;
   });
   assert.throws(() => managementAddresses(blog, "mgmt"), /is not an IPv4 prefix/);
+});
+
+test("the tools each kind's probes need, installed only where the image lacks them (busybox's ping and ip do not count)", () => {
+  assert.equal(toolsFor(HOST), "ping -V >/dev/null 2>&1 && command -v traceroute >/dev/null && command -v sshd >/dev/null && command -v bash >/dev/null || apk add --no-cache iputils traceroute openssh-server bash");
+  // vtysh comes with the FRR image: checked by nobody here, installed by nobody.
+  assert.match(toolsFor(FRR_SWITCH), /^ip -j link >\/dev\/null 2>&1 && ping -V .* \|\| apk add --no-cache iproute2 iputils traceroute openssh-server bash$/);
+  const spine1 = nodesOf(containerlabExport(blog, OPTIONS).clab).spine1 as Node;
+  assert.equal(spine1.exec[0], `sh -c '${toolsFor(FRR_SWITCH)}'`);
 });
