@@ -2,8 +2,8 @@
  * Cucumber configuration (cucumber-js 12, ESM).
  *
  * Profiles:
- *   default  the acceptance run: features/**, TypeScript support and steps through tsx, reports
- *            in reports/ (junit.xml, allure-results/, cucumber-messages.ndjson).
+ *   default  the acceptance run: features/**, support and steps compiled to dist/, reports in
+ *            reports/ (junit.xml, allure-results/, cucumber-messages.ndjson).
  *   selftest the self-tests' runs against a lab broken on purpose (see below).
  * scripts/dryrun.ts dry-runs the default profile, first thing in `npm test` and in `npm run check`.
  *
@@ -13,17 +13,22 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { register } from "tsx/esm/api";
 import { parse } from "yaml";
+import { ensureBuilt } from "./scripts/build.mjs";
 
-// TypeScript support code: cucumber 12's `loader: ["tsx"]` fails on Node 20 ("tsx must be loaded
-// with --import") and `import: ["tsx/esm"]` is taken as a glob that matches nothing, so the config
-// registers tsx itself. Skipped when tsx is already active (node --import tsx, the tsx CLI), so
-// that its hooks are not chained twice.
-if (!/\btsx\b/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "))) register();
+// Support code and steps: the compiled JavaScript in dist/ (scripts/build.mjs builds it here when
+// the sources changed), with source maps on so that step locations and stack traces name the .ts
+// files. Under tsx (node --import tsx, as the unit and self-tests may run) the TypeScript sources
+// are imported instead: one process must never load both copies of lab/, or an error thrown by one
+// is not an instance of the other's classes.
+const underTsx = /\btsx\b/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
+if (!underTsx) {
+  process.setSourceMapsEnabled(true);
+  ensureBuilt({ log: (message) => process.stderr.write(`build: ${message}\n`) });
+}
 
 const FEATURES = "features";
-const TS_CODE = ["support/**/*.ts", "steps/**/*.ts"];
+const CODE = underTsx ? ["support/**/*.ts", "steps/**/*.ts"] : ["dist/support/**/*.js", "dist/steps/**/*.js"];
 
 /** The `name:` of the topology under test (FABRICSPEC_TOPOLOGY, default the blog lab). */
 function topologyName() {
@@ -58,7 +63,7 @@ function tags() {
 const common = {
   // No `paths`: cucumber's default is features/**/*.feature, and paths given on the command line
   // (`npx cucumber-js features/fabric/routing.feature:9`) replace it instead of adding to it.
-  import: TS_CODE,
+  import: CODE,
   tags: tags(),
   strict: true,
 };

@@ -8,13 +8,13 @@
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
 import { EXIT, progress, reportError, withLab } from "../lab/cli/run-lab.js";
 import { labFromEnvironment } from "../lab/drivers/registry.js";
 import { checkFeatures } from "./dryrun.js";
+import { PROJECT_ROOT } from "../lab/project-root.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = PROJECT_ROOT;
 
 /** The Allure HTML report, from the results the run wrote. */
 function report(): Promise<number> {

@@ -2,7 +2,7 @@
 /**
  * Runs the project's own tests with node:test and tsx; Node 20's `--test` takes no globs, so this
  * finds the files.
- *   node scripts/unit.mjs          unit tests (no lab): lab/**, support/**, test/** *.test.ts,
+ *   node scripts/unit.mjs          unit tests (no lab): lab/**, support/**, scripts/**, test/** *.test.ts,
  *                                  except test/self/
  *   node scripts/unit.mjs --self   self-tests on the real lab: test/self/*.test.ts, one file at a
  *                                  time (they share the lab)
@@ -28,7 +28,7 @@ function tests(dir, recursive = true) {
 
 const files = self
   ? tests("test/self", false)
-  : [...tests("lab"), ...tests("support"), ...tests("test").filter((f) => !f.startsWith("test/self/"))];
+  : [...tests("lab"), ...tests("support"), ...tests("scripts"), ...tests("test").filter((f) => !f.startsWith("test/self/"))];
 const kind = self ? "self-tests (test/self/*.test.ts)" : "unit tests";
 if (files.length === 0) {
   console.log(`unit: no ${kind} found`);

@@ -1,80 +1,111 @@
 /**
- * `npm run bench`: where bring-up time goes. Builds and removes the lab several times, timing each
- * phase, then times one whole acceptance run (`npm test` without the install check). Prints a table
- * and writes reports/bench.json. A measurement, never a pass/fail: timings belong here, not in tests.
+ * `npm run bench`: where bring-up time goes, and how it grows. A measurement, never a pass/fail:
+ * timings belong here, not in tests.
+ *  1. The lab of FABRICSPEC_TOPOLOGY (default the blog lab), built and removed FABRICSPEC_BENCH_RUNS
+ *     times (5), each phase timed, its switches' memory taken while up.
+ *  2. One whole acceptance run (`npm test` without the install check); FABRICSPEC_BENCH_SUITE=0 skips it.
+ *  3. The yardstick: `npx fabricspec lab up` against the plain shell bring-up of the blog lab
+ *     (lab/bench/reference.ts), FABRICSPEC_BENCH_PAIRS pairs (3; 0 skips).
+ *  4. The scale curve: generated two-tier fabrics, FABRICSPEC_BENCH_SCALE sizes (SPINESxLEAVES,
+ *     default 2x4,4x16,8x32; empty skips), each brought up FABRICSPEC_BENCH_SCALE_RUNS times (1).
+ * Prints a table; writes reports/bench.json, reports/bench-scale.svg, and the generated topologies
+ * under reports/bench/ (`FABRICSPEC_TOPOLOGY=reports/bench/clos-4x16.yaml npx fabricspec lab up`).
+ * Each fabric is built holding the lab lock; the reference pairs take it per `lab up`.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
-import { fileURLToPath } from "node:url";
-import { labFromEnvironment } from "../drivers/registry.js";
-import { LabBusyError } from "../errors.js";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+import { fabricName, fabricYaml, parseFabricSize } from "../bench/fabric.js";
+import { benchFabric } from "../bench/fabric-run.js";
+import { referenceRatio, referenceScript } from "../bench/reference.js";
+import type { BenchResult, FabricResult } from "../bench/results.js";
+import { scaleChart } from "../bench/chart.js";
+import { benchTable } from "../bench/table.js";
+import type { LabDriver } from "../drivers/driver.js";
+import { createDriver, labFromEnvironment } from "../drivers/registry.js";
+import { UsageError } from "../errors.js";
+import { PROJECT_ROOT } from "../project-root.js";
+import { loadTopology } from "../topology/load.js";
 import { EXIT, progress, reportError, withLab } from "./run-lab.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const RUNS = Number(process.env.FABRICSPEC_BENCH_RUNS ?? 5);
+const env = process.env;
+const count = (name: string, fallback: number): number => {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${name} must be a whole number, not "${env[name]}"`);
+  return value;
+};
 
-interface Stats {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-function stats(values: readonly number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : Math.round(((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2);
-  return { median, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
-}
+const REPORTS = join(PROJECT_ROOT, "reports");
 
 function timedChild(args: readonly string[]): Promise<{ ms: number; code: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"] });
     child.on("error", reject);
     child.on("exit", (code) => resolve({ ms: Math.round(performance.now() - started), code: code ?? EXIT.broken }));
   });
 }
 
-async function main(): Promise<number> {
-  const driver = labFromEnvironment();
-  const samples = new Map<string, number[]>();
-  const add = (name: string, ms: number) => samples.set(name, [...(samples.get(name) ?? []), ms]);
+async function bench(driver: LabDriver, runs: number): Promise<FabricResult> {
+  let result: FabricResult | undefined;
   await withLab(driver, "npm run bench", async (session) => {
-    const status = await driver.status();
-    if (status.state !== "down") {
-      throw new LabBusyError(`a lab is up (${status.topology}): the bench builds its own`, { hint: "npx fabricspec lab down" });
-    }
-    for (let run = 1; run <= RUNS; run++) {
-      progress(`bring-up ${run} of ${RUNS}`);
-      const started = performance.now();
-      const up = await session.up();
-      add("up (total)", Math.round(performance.now() - started));
-      for (const phase of up.phases) add(`up: ${phase.name}`, phase.ms);
-      const downStarted = performance.now();
-      const down = await session.down();
-      add("down (total)", Math.round(performance.now() - downStarted));
-      for (const phase of down) add(`down: ${phase.name}`, phase.ms);
-    }
+    result = await benchFabric(driver, session, runs, progress);
     return EXIT.ok;
   });
-  progress("one whole acceptance run (npm test without the install check)");
-  const acceptance = await timedChild(["--import", "tsx", "scripts/acceptance.ts"]);
-  add("npm test (whole run)", acceptance.ms);
+  if (!result) throw new Error("bench: no result");
+  return result;
+}
 
-  const rows = [...samples].map(([name, values]) => ({ name, ...stats(values), runs: values.length }));
-  const width = Math.max(...rows.map((r) => r.name.length));
-  const lines = [
-    `fabricspec bench: topology ${driver.topology.name}, driver ${driver.name}, ${RUNS} bring-ups, ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"})`,
-    `${"phase".padEnd(width)}  median      min      max`,
-    ...rows.map((r) => `${r.name.padEnd(width)}  ${`${r.median}`.padStart(6)} ms ${`${r.min}`.padStart(5)} ms ${`${r.max}`.padStart(5)} ms`),
-  ];
-  if (acceptance.code !== 0) lines.push(`note: the acceptance run exited ${acceptance.code}; its time is not representative`);
-  process.stdout.write(`${lines.join("\n")}\n`);
-  mkdirSync(`${root}/reports`, { recursive: true });
-  const json = { topology: driver.topology.name, driver: driver.name, runs: RUNS, cores: availableParallelism(), at: new Date().toISOString(), phases: rows, acceptanceExitCode: acceptance.code };
-  writeFileSync(`${root}/reports/bench.json`, `${JSON.stringify(json, null, 2)}\n`);
-  progress("written to reports/bench.json");
+/** The generated fabrics of FABRICSPEC_BENCH_SCALE, each written to reports/bench/NAME.yaml and loaded from there. */
+function scaleDrivers(): LabDriver[] {
+  const sizes = (env.FABRICSPEC_BENCH_SCALE ?? "2x4,4x16,8x32").split(",").filter((s) => s.trim() !== "").map(parseFabricSize);
+  mkdirSync(join(REPORTS, "bench"), { recursive: true });
+  return sizes.map((size) => {
+    const file = join(REPORTS, "bench", `${fabricName(size)}.yaml`);
+    writeFileSync(file, fabricYaml(size));
+    return createDriver("netns", loadTopology(file), env);
+  });
+}
+
+async function main(): Promise<number> {
+  const runs = count("FABRICSPEC_BENCH_RUNS", 5);
+  const pairs = count("FABRICSPEC_BENCH_PAIRS", 3);
+  const scaleRuns = count("FABRICSPEC_BENCH_SCALE_RUNS", 1);
+  const driver = labFromEnvironment();
+  const scale = driver.name === "netns" ? scaleDrivers() : [];
+  const start = loadavg();
+  const fabrics: FabricResult[] = [await bench(driver, runs)];
+
+  let acceptance: BenchResult["acceptance"];
+  if (env.FABRICSPEC_BENCH_SUITE !== "0") {
+    progress("one whole acceptance run (npm test without the install check)");
+    const run = await timedChild(["scripts/run.mjs", "scripts/acceptance.ts"]);
+    acceptance = { topology: driver.topology.name, ms: run.ms, exitCode: run.code };
+  }
+
+  let reference: BenchResult["reference"];
+  const script = referenceScript();
+  if (pairs === 0) reference = undefined;
+  else if (driver.name !== "netns") reference = { skipped: `the reference is the embedded lab's; driver ${driver.name}` };
+  else if (!script) reference = { skipped: "no reference script: set FABRICSPEC_BENCH_REFERENCE to one that prints 'converged: N s'" };
+  else reference = await referenceRatio(script, pairs, progress);
+
+  for (const fabric of scale) fabrics.push(await bench(fabric, scaleRuns));
+
+  const result: BenchResult = {
+    at: new Date().toISOString(),
+    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model.trim() ?? "?", memoryGiB: Math.round(totalmem() / 2 ** 30), loadAverage: { start, end: loadavg() } },
+    driver: driver.name,
+    fabrics,
+    acceptance,
+    reference,
+  };
+  process.stdout.write(`${benchTable(result)}\n`);
+  mkdirSync(REPORTS, { recursive: true });
+  writeFileSync(join(REPORTS, "bench.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(REPORTS, "bench-scale.svg"), scaleChart(result));
+  progress("written to reports/bench.json and reports/bench-scale.svg");
   return EXIT.ok;
 }
 

@@ -1,22 +1,17 @@
 /**
  * fabricspec lab up | down | status [--json] | exec NODE -- CMD...
+ * fabricspec export containerlab FILE.clab.yml [options]
  * The lab comes from FABRICSPEC_TOPOLOGY and FABRICSPEC_DRIVER, as for `npm test`.
+ * The drivers (ssh2, execa, FRR rendering, probes) are imported only by the commands that use them:
+ * `--help`, and `lab status` with no lab, answer before they would have loaded.
  */
-import type { LabDriver } from "../drivers/driver.js";
-import { labFromEnvironment } from "../drivers/registry.js";
+import type { LabDriver, LabStatus } from "../drivers/driver.js";
 import { EXIT, progress, reportError, withLab } from "./run-lab.js";
+import { USAGE } from "./usage.js";
 
-const USAGE = `usage: fabricspec lab up | down | status [--json] | exec NODE -- CMD...
-
-  lab up       build the lab and leave it running (npm test then reuses it)
-  lab down     remove the lab, and anything an interrupted run left behind
-  lab status   what is running; --json for tools (exit 0 when up, 1 otherwise)
-  lab exec     run CMD on NODE and return its exit code
-               e.g. fabricspec lab exec leaf1 -- vtysh -c "show bgp summary"
-
-environment: FABRICSPEC_TOPOLOGY (topology file, default the blog lab),
-             FABRICSPEC_DRIVER (netns, or inventory with FABRICSPEC_INVENTORY=FILE),
-             FABRICSPEC_TRANSPORT (netns: ssh runs commands through each node's sshd)`;
+async function labFromEnvironment(): Promise<LabDriver> {
+  return (await import("../drivers/registry.js")).labFromEnvironment();
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const [group, command, ...rest] = argv;
@@ -24,8 +19,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
+  if (group === "export") return (await import("./export.js")).exportCommand(argv.slice(1));
   if (group !== "lab" || command === undefined) return usage(group === undefined ? "" : `unknown command "${argv.join(" ")}"`);
-  const driver = labFromEnvironment();
+  if (command === "status") return status(rest.includes("--json"));
+  const driver = await labFromEnvironment();
   switch (command) {
     case "up":
       return withLab(driver, "fabricspec lab up", async (session) => {
@@ -40,8 +37,6 @@ async function main(argv: readonly string[]): Promise<number> {
         if (phases.length === 0) progress("no lab was up");
         return EXIT.ok;
       });
-    case "status":
-      return status(driver, rest.includes("--json"));
     case "exec":
       return exec(driver, rest);
     default:
@@ -49,8 +44,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function status(driver: LabDriver, json: boolean): Promise<number> {
-  const status = await driver.status();
+async function status(json: boolean): Promise<number> {
+  const { driverChoice, statusWithoutDriver } = await import("../drivers/choice.js");
+  // With no lab recorded the answer needs neither the topology nor a driver: it is given before
+  // yaml, zod and the drivers would load (most of this command's time). Otherwise the topology is
+  // loaded and checked as for every other command.
+  const choice = driverChoice();
+  const status: LabStatus = statusWithoutDriver(choice) ?? (await (await labFromEnvironment()).status());
   if (json) {
     process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   } else {

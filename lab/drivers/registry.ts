@@ -1,11 +1,12 @@
 /**
- * The drivers by name, and the run configuration that picks one (FABRICSPEC_* variables):
- * FABRICSPEC_DRIVER (netns, inventory), FABRICSPEC_TRANSPORT (netns only: ssh runs every command
- * through an sshd in each node's namespace), FABRICSPEC_INVENTORY (inventory: the file).
+ * The drivers by name, built from the run configuration that picks one (FABRICSPEC_* variables,
+ * checked in ./choice.ts): FABRICSPEC_DRIVER (netns, inventory, vagrant), FABRICSPEC_TRANSPORT
+ * (netns only: ssh runs every command through an sshd in each node's namespace),
+ * FABRICSPEC_INVENTORY (inventory: the file).
  */
-import { UsageError } from "../errors.js";
 import { BLOG_TOPOLOGY, loadTopology } from "../topology/load.js";
 import type { Topology } from "../topology/model.js";
+import { driverChoice, type DriverChoice } from "./choice.js";
 import type { LabDriver } from "./driver.js";
 import { loadInventory } from "./inventory/inventory.js";
 import { InventoryDriver } from "./inventory/inventory-driver.js";
@@ -15,43 +16,29 @@ import { SshPool } from "../transport/ssh/pool.js";
 import { vagrantBoxes } from "./vagrant/settings.js";
 import { VagrantDriver } from "./vagrant/vagrant-driver.js";
 
-const DRIVERS: Record<string, (t: Topology, env: NodeJS.ProcessEnv) => LabDriver> = {
-  netns: (t, env) => {
-    const transport = env.FABRICSPEC_TRANSPORT || "local";
-    if (transport === "ssh") return new NetnsSshDriver(t);
-    if (transport !== "local") {
-      throw new UsageError(`transport "${transport}" is not supported. Supported transports are: local, ssh`, {
-        hint: "set FABRICSPEC_TRANSPORT=ssh, or leave it unset",
-      });
-    }
-    return new NetnsDriver(t);
-  },
-  inventory: (t, env) => {
-    if (!env.FABRICSPEC_INVENTORY) {
-      throw new UsageError("the inventory driver needs FABRICSPEC_INVENTORY, the inventory file", { hint: "e.g. FABRICSPEC_INVENTORY=lab/inventory.example.yaml" });
-    }
-    return new InventoryDriver(t, loadInventory(env.FABRICSPEC_INVENTORY, t));
-  },
-  vagrant: (t, env) => {
-    const ssh = new SshPool();
-    return new VagrantDriver(t, { ssh: (endpoint) => ssh.runner(endpoint), provider: env.VAGRANT_DEFAULT_PROVIDER || "virtualbox", boxes: vagrantBoxes(t, env) });
-  },
-};
+export { DEFAULT_DRIVER } from "./choice.js";
 
-export const DEFAULT_DRIVER = "netns";
-
-export function createDriver(name: string, topology: Topology, env: NodeJS.ProcessEnv = process.env): LabDriver {
-  const make = DRIVERS[name];
-  if (!make) {
-    throw new UsageError(`driver "${name}" is not supported. Supported drivers are: ${Object.keys(DRIVERS).join(", ")}`, {
-      hint: "set FABRICSPEC_DRIVER to one of them, or leave it unset for netns",
-    });
+/** The driver `choice` names, for `topology`. */
+export function driverFor(choice: DriverChoice, t: Topology, env: NodeJS.ProcessEnv): LabDriver {
+  switch (choice.driver) {
+    case "netns":
+      return choice.transport === "ssh" ? new NetnsSshDriver(t) : new NetnsDriver(t);
+    case "inventory":
+      return new InventoryDriver(t, loadInventory(choice.inventory, t));
+    case "vagrant": {
+      const ssh = new SshPool();
+      return new VagrantDriver(t, { ssh: (endpoint) => ssh.runner(endpoint), provider: choice.provider, boxes: vagrantBoxes(t, env) });
+    }
   }
-  return make(topology, env);
+}
+
+/** The driver called `name` for `topology`, its other options from `env`. */
+export function createDriver(name: string, topology: Topology, env: NodeJS.ProcessEnv = process.env): LabDriver {
+  return driverFor(driverChoice({ ...env, FABRICSPEC_DRIVER: name }), topology, env);
 }
 
 /** The lab this process works on, from the environment: FABRICSPEC_TOPOLOGY and FABRICSPEC_DRIVER. */
 export function labFromEnvironment(env: NodeJS.ProcessEnv = process.env): LabDriver {
   const topology = loadTopology(env.FABRICSPEC_TOPOLOGY || BLOG_TOPOLOGY);
-  return createDriver(env.FABRICSPEC_DRIVER || DEFAULT_DRIVER, topology, env);
+  return driverFor(driverChoice(env), topology, env);
 }
