@@ -11,7 +11,7 @@ export const FABRIC_SCENARIOS = {
   B6: "leaf1 reaches every switch loopback from its own",
   B7: "spine1 learns both rack subnets",
   B8: "spines learn five prefixes and leaves four",
-  G1: "every leaf has an established session with every spine",
+  G1: "every leaf has an established session with every spine of its pod",
   G2: "every spine learns every rack subnet and every loopback, and no point-to-point link",
   G3: "every leaf reaches every other rack over all spines",
   G4: "every switch reaches every loopback from its own",
