@@ -57,7 +57,6 @@ export type CompactFile = z.infer<typeof compactTopologySchema>;
 export function compactJsonSchema(): unknown {
   return z.toJSONSchema(compactTopologySchema, { io: "input" });
 }
-type Fabric = CompactFile["fabric"];
 
 /** True when a parsed YAML value is in the compact form (it has `fabric`). */
 export function isCompact(value: unknown): boolean {
