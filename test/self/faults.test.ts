@@ -1,5 +1,5 @@
 /**
- * The suite can fail, and fails the right scenarios. For each fault: a fresh blog lab, the fault
+ * The suite can fail, and fails the right scenarios. For each fault: a fresh lab (the blog's, or the fault's topology), the fault
  * injected as an engineer would (`fabricspec lab exec NODE -- CMD`, i.e. the driver's runner), a
  * wait until the network visibly shows it, then the acceptance features run by cucumber in a child
  * process. The verdict, read from cucumber's messages, must fail exactly the scenarios the fault
