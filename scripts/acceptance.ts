@@ -12,6 +12,7 @@ import { loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/
 import { EXIT, progress, reportError, withLab } from "../lab/cli/run-lab.js";
 import { labFromEnvironment } from "../lab/drivers/registry.js";
 import { checkFeatures } from "./dryrun.js";
+import { postProcessJunit } from "./junit.js";
 import { PROJECT_ROOT } from "../lab/project-root.js";
 
 const root = PROJECT_ROOT;
@@ -48,6 +49,8 @@ async function main(): Promise<number> {
       if (session.ownsLab) await session.down();
       else progress(`left the ${driver.topology.name} lab running: this run did not build it`);
     }
+    // Skip reasons and broken scenarios as `<error>`: what cucumber's junit formatter leaves out.
+    postProcessJunit(`${root}/reports/junit.xml`, `${root}/reports/cucumber-messages.ndjson`);
     await report();
     return passed ? EXIT.ok : EXIT.failed;
   });
