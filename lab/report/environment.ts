@@ -4,6 +4,7 @@
  * transport, topology and the commit. A version that cannot be read says so; it never breaks a run.
  */
 import { execFileSync } from "node:child_process";
+import { relative } from "node:path";
 import type { LabDriver } from "../drivers/driver.js";
 import type { CommandRunner } from "../transport/runner.js";
 
@@ -50,7 +51,7 @@ export async function runEnvironment(driver: LabDriver, projectDir: string): Pro
   }
   env.driver = driver.name;
   env.transport = process.env.FABRICSPEC_TRANSPORT ?? "default";
-  env.topology = `${driver.topology.name} (${driver.topology.source})`;
+  env.topology = `${driver.topology.name} (${relative(projectDir, driver.topology.source).replace(/^dist\//, "")})`;
   env.commit = commitOf(projectDir);
   return env;
 }
