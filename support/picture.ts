@@ -15,7 +15,7 @@ const FILE_NAME = "fabric.svg";
 
 let drawn = false;
 
-Before(async function (this: FabricWorld) {
+Before({ name: "the fabric picture, once per run" }, async function (this: FabricWorld) {
   if (drawn) return;
   drawn = true;
   let svg: string;
