@@ -132,14 +132,15 @@ export class FabricWorld extends World {
     if (!this.lab.podNetwork) throw new LabError(noPodNetworks(this.lab));
     const messages: string[] = [];
     this.podNetwork = await this.lab.podNetwork(mode, (m) => messages.push(m));
-    this.attach(`pod network: ${mode}${messages.length ? `\n${messages.join("\n")}` : " (the lab was in this mode already)"}`, "text/plain");
+    const how = this.podNetwork.encapsulation === "none" ? "" : ` (${this.podNetwork.encapsulation.toUpperCase()} encapsulation)`;
+    this.attach(`pod network: ${mode}${how}${messages.length ? `\n${messages.join("\n")}` : " (the lab was in this mode already)"}`, "text/plain");
   }
 
   /** The plan of the Calico mode the lab is in: each node's AS, peers, pod block and test pod. */
   calicoPlan(): CalicoPlan {
     const mode = this.podNetwork?.mode;
     if (mode === undefined || mode === "none") throw new LabError("no pod network: a Given step that deploys Calico must come first");
-    return calicoPlan(this.topology, mode);
+    return calicoPlan(this.topology, mode, this.podNetwork?.encapsulation === "vxlan" ? "vxlan" : "ipip");
   }
 
   /** The BIRD protocols of a Kubernetes node, as its lab reaches calico-node's BIRD. */

@@ -10,6 +10,7 @@ import type { BirdProtocol } from "../probes/bird.js";
 import { contains, parseCidr } from "../topology/ip.js";
 import { bgpPeers, findSwitch, type Host, type Node, type Topology } from "../topology/model.js";
 import { rackNodes } from "./fabric.js";
+import { VXLAN, vxlanTunnel } from "./felix.js";
 import type { CalicoNodePlan, CalicoPlan } from "./resources.js";
 
 /** A pod block a node should route, over which next hops; `blackhole` for the node's own block. */
@@ -196,4 +197,33 @@ export function overlayPathFindings(t: Topology, plan: CalicoPlan, from: CalicoN
   const findings = switches.length ? [`${from.pod.name}'s path to ${to.pod.name} shows the switches ${switches.join(", ")} (expected none: the overlay hides the fabric)`] : [];
   if (!reached) findings.push(`${from.pod.name}'s path to ${to.pod.address} (${to.pod.name}) does not reach it`);
   return findings;
+}
+
+/**
+ * A node's routes in the VXLAN overlay, as Felix programs them: a blackhole for its own block, and
+ * every other node's block via that node's tunnel address through the VXLAN device.
+ */
+export function vxlanRouteFindings(plan: CalicoPlan, node: CalicoNodePlan, routes: readonly KernelRouteLike[]): string[] {
+  const findings: string[] = [];
+  for (const owner of plan.nodes) {
+    const found = routes.find((r) => r.dst === owner.block);
+    if (owner.node === node.node) {
+      if (found?.type !== "blackhole") findings.push(`${node.node} has ${found ? `a ${found.type ?? "unicast"} route` : "no route"} for its own block ${owner.block} (expected a blackhole, as Felix programs it)`);
+      continue;
+    }
+    const tunnel = vxlanTunnel(owner);
+    const want = `via ${tunnel.address} dev ${VXLAN.device}`;
+    const have = found?.nexthops.map((h) => `via ${h.gateway ?? "(direct)"} dev ${h.dev ?? "?"}`) ?? [];
+    if (have.length !== 1 || have[0] !== want) {
+      findings.push(`${node.node} routes ${owner.block} (${owner.node}'s pod block) ${have.length ? have.join(", ") : "nowhere"} (expected ${want}, ${owner.node}'s tunnel address)`);
+    }
+  }
+  return findings;
+}
+
+/** A kernel route as the judges read it: the destination, its type and its next hops' gateway and device. */
+export interface KernelRouteLike {
+  readonly dst: string;
+  readonly type?: string;
+  readonly nexthops: ReadonlyArray<{ readonly gateway?: string | undefined; readonly dev?: string }>;
 }
