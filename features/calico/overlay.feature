@@ -16,6 +16,9 @@ Feature: Calico as installed: a mesh of nodes and an overlay
   Scenario: the nodes peer with each other in a full mesh
     Then every Kubernetes node has an established BGP session with every other node in AS 64512
 
+  Scenario: every node is ready as calico-node judges it
+    Then every Kubernetes node is ready as calico-node judges it: its BGP sessions Established, its routes programmed
+
   Scenario: the fabric carries no pod routes
     Then no switch routes a pod prefix
 

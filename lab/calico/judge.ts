@@ -110,11 +110,13 @@ export function nodeSessionFindings(t: Topology, host: Host, protocols: readonly
   for (const session of own) {
     const bgp = session.bgp;
     if (!bgp) continue;
-    if (bgp.localAs !== leaf.asn) findings.push(`${host.name} speaks BGP to ${leaf.name} ${gateway} as AS ${bgp.localAs ?? "?"} (expected its leaf's AS ${leaf.asn}: one AS per rack)`);
+    // BIRD 1.x (and calico-node's birdcl) print the local AS of an Established iBGP session only.
+    if (bgp.localAs !== undefined && bgp.localAs !== leaf.asn) findings.push(`${host.name} speaks BGP to ${leaf.name} ${gateway} as AS ${bgp.localAs ?? "?"} (expected its leaf's AS ${leaf.asn}: one AS per rack)`);
     if (bgp.neighborAs !== leaf.asn) findings.push(`${host.name} expects AS ${bgp.neighborAs ?? "?"} of ${leaf.name} ${gateway} (expected ${leaf.asn})`);
     if (bgp.state !== "Established") {
       const why = bgp.lastError ? `, last error "${bgp.lastError}"` : session.info && session.info !== bgp.state ? ` (${session.info})` : "";
-      findings.push(`${host.name}: the BGP session with ${leaf.name} ${gateway} is ${bgp.state}${why} (expected Established)`);
+      const refused = /Bad peer AS/.test(bgp.lastError ?? session.info) ? `: ${leaf.name} refuses the AS ${host.name} speaks (expected its leaf's AS ${leaf.asn}, one AS per rack)` : "";
+      findings.push(`${host.name}: the BGP session with ${leaf.name} ${gateway} is ${bgp.state}${why} (expected Established)${refused}`);
     }
   }
   return findings;
@@ -227,4 +229,26 @@ export interface KernelRouteLike {
   readonly dst: string;
   readonly type?: string;
   readonly nexthops: ReadonlyArray<{ readonly gateway?: string | undefined; readonly dev?: string }>;
+}
+
+/**
+ * Readiness as calico-node judges it (`calico-node -bird-ready -felix-ready`, calico's
+ * node/pkg/health): BIRD answers and every BGP session it has is Established ("BGP not established
+ * with <peer>"); Felix has programmed the node's routes: the route to each local pod through its
+ * cali* interface, and in the VXLAN overlay the routes through vxlan.calico.
+ */
+export function calicoNodeReadinessFindings(plan: CalicoPlan, node: CalicoNodePlan, protocols: readonly BirdProtocol[], routes: readonly KernelRouteLike[]): string[] {
+  const findings: string[] = [];
+  const sessions = protocols.filter((p) => p.bgp);
+  if (sessions.length === 0) findings.push(`${node.node}: calico-node -bird-ready fails: BIRD has no BGP session (protocols: ${protocols.map((p) => p.name).join(", ") || "none"})`);
+  for (const p of sessions.filter((p) => p.bgp?.state !== "Established")) {
+    findings.push(`${node.node}: calico-node -bird-ready fails: BGP not established with ${p.bgp?.neighborAddress ?? "?"} (${p.name}: ${p.bgp?.state ?? p.state}${p.info ? `, ${p.info}` : ""})`);
+  }
+  const pod = routes.find((r) => r.dst === `${node.pod.address}/32`);
+  const dev = pod?.nexthops[0]?.dev;
+  if (!dev?.startsWith("cali")) {
+    findings.push(`${node.node}: calico-node -felix-ready fails: no route to its pod ${node.pod.name} ${node.pod.address} through a cali* interface (found ${pod ? `dev ${dev ?? "?"}` : "none"})`);
+  }
+  if (plan.encapsulation === "vxlan") findings.push(...vxlanRouteFindings(plan, node, routes).map((f) => `calico-node -felix-ready fails: ${f}`));
+  return findings;
 }
