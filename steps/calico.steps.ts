@@ -61,13 +61,15 @@ When("every pod pings every pod in the other racks", async function (this: Fabri
 Then("every pod's path to the other racks goes through its node, its leaf, the spines, the other leaf and the other node", async function (this: FabricWorld) {
   const plan = this.calicoPlan();
   const traces = await this.onEach(onePerOtherRack(plan.nodes), ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
-  expectNoFindings(traces.flatMap(([{ from, to }, trace]) => podPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached)));
+  const owned = await this.nodeAddressOwners(plan.nodes.map((n) => n.node));
+  expectNoFindings(traces.flatMap(([{ from, to }, trace]) => podPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached, owned)));
 });
 
 Then("every pod's path to the other racks crosses no switch", async function (this: FabricWorld) {
   const plan = this.calicoPlan();
   const traces = await this.onEach(onePerOtherRack(plan.nodes), ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
-  expectNoFindings(traces.flatMap(([{ from, to }, trace]) => overlayPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached)));
+  const owned = await this.nodeAddressOwners(plan.nodes.map((n) => n.node));
+  expectNoFindings(traces.flatMap(([{ from, to }, trace]) => overlayPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached, owned)));
 });
 
 Then("every Kubernetes node has an established BGP session with every other node in AS {int}", async function (this: FabricWorld, asn: number) {

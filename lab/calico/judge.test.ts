@@ -5,7 +5,7 @@ import { fixture } from "../probes/fake-runner.js";
 import { findNode, type Node } from "../topology/model.js";
 import { loadTopology } from "../topology/load.js";
 import { leafPeeringCommands, leafUnpeeringCommands } from "./fabric.js";
-import { calicoNodeReadinessFindings, expectedLeafPeers, expectedPodRoutes, meshSessionFindings, vxlanRouteFindings, nodeSessionFindings, overlayPathFindings, podPathFindings, podRouteFindings, statedNodeSessionFindings } from "./judge.js";
+import { calicoNodeReadinessFindings, ownedAddresses, expectedLeafPeers, expectedPodRoutes, meshSessionFindings, vxlanRouteFindings, nodeSessionFindings, overlayPathFindings, podPathFindings, podRouteFindings, statedNodeSessionFindings } from "./judge.js";
 import { calicoPlan } from "./resources.js";
 
 const t = loadTopology();
@@ -156,4 +156,15 @@ test("vxlanRouteFindings and calicoNodeReadinessFindings: Felix's routes through
     `${me.node}: calico-node -felix-ready fails: no route to its pod ${me.pod.name} ${me.pod.address} through a cali* interface (found none)`,
   ]);
   assert.equal(rest.length, others.length - 1);
+});
+
+test("podPathFindings: a node that answers from an address no topology names (a VM's NAT address) is judged by the node that owns it", () => {
+  const [from, to] = [plan.nodes[1], plan.nodes[3]];
+  assert.ok(from && to);
+  const hops = ["10.0.2.15", "10.0.101.1", "172.16.0.0", "172.16.0.3", "10.0.2.15", "192.168.0.193"];
+  const owned = ownedAddresses([[from.node, [{ interface: "eth0", address: "10.0.2.15" }, { interface: "lo", address: "127.0.0.1" }]]]);
+  assert.deepEqual(podPathFindings(t, plan, from, to, hops, true, new Map([...owned, ["10.0.2.15#", "x"]])).length, 1, "the other node's hop is still the first node's address");
+  const both = new Map([["10.0.2.15", from.node], ["10.0.2.16", to.node]]);
+  assert.deepEqual(podPathFindings(t, plan, from, to, ["10.0.2.15", "10.0.101.1", "172.16.0.0", "172.16.0.3", "10.0.2.16", "192.168.0.193"], true, both), []);
+  assert.match(podPathFindings(t, plan, from, to, hops.map((h) => (h === "10.0.2.15" ? "10.0.9.9" : h)), true)[0] ?? "", /10\.0\.9\.9 \(\?\)/);
 });

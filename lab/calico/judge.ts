@@ -123,8 +123,13 @@ export function nodeSessionFindings(t: Topology, host: Host, protocols: readonly
 }
 
 /** Who owns each address the lab uses: interfaces, loopbacks, gateways, nodes and pods. */
-export function addressNames(t: Topology, plan: CalicoPlan | undefined): Map<string, string> {
-  const names = new Map<string, string>();
+/**
+ * Who owns each address: the topology's switches and hosts, the plan's pods, and what the nodes
+ * report of their own interfaces (`owned`: on a VM a node answers a traceroute from its first
+ * address, the NAT one, which no topology names), so a hop is judged by the node that answered.
+ */
+export function addressNames(t: Topology, plan: CalicoPlan | undefined, owned: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  const names = new Map<string, string>(owned);
   for (const sw of t.switches) {
     names.set(sw.loopback, sw.name);
     if (sw.rack) names.set(sw.rack.gateway, sw.name);
@@ -133,6 +138,15 @@ export function addressNames(t: Topology, plan: CalicoPlan | undefined): Map<str
   for (const h of t.hosts) names.set(h.address, h.name);
   for (const n of plan?.nodes ?? []) names.set(n.pod.address, n.pod.name);
   return names;
+}
+
+/** The addresses a node reported, as owners for addressNames: "k8s-node-l1-1 eth0" for 10.0.2.15. */
+export function ownedAddresses(reports: ReadonlyArray<readonly [string, ReadonlyArray<{ interface: string; address: string }>]>): Map<string, string> {
+  const owned = new Map<string, string>();
+  for (const [node, addresses] of reports) {
+    for (const a of addresses) if (!a.address.startsWith("127.")) owned.set(a.address, node);
+  }
+  return owned;
 }
 
 /**
@@ -146,8 +160,9 @@ export function podPathFindings(
   to: CalicoNodePlan,
   hops: ReadonlyArray<string | undefined>,
   reached: boolean,
+  owned: ReadonlyMap<string, string> = new Map(),
 ): string[] {
-  const names = addressNames(t, plan);
+  const names = addressNames(t, plan, owned);
   const name = (ip: string | undefined) => (ip === undefined ? "*" : `${ip} (${names.get(ip) ?? "?"})`);
   const spineCount = Math.max(0, (expectedRoutes(t, leafOf(t, from).leaf).find((r) => r.prefix === leafOf(t, to).subnet)?.hops ?? 2) - 1);
   const expected = [from.node, from.leaf, ...Array<string>(spineCount).fill("a spine"), to.leaf, to.node, to.pod.name];
@@ -194,8 +209,8 @@ export function meshSessionFindings(t: Topology, host: Host, protocols: readonly
 }
 
 /** A pod's path to a pod in another rack through the overlay: it reaches it, and no switch answers on the way. */
-export function overlayPathFindings(t: Topology, plan: CalicoPlan, from: CalicoNodePlan, to: CalicoNodePlan, hops: ReadonlyArray<string | undefined>, reached: boolean): string[] {
-  const names = addressNames(t, plan);
+export function overlayPathFindings(t: Topology, plan: CalicoPlan, from: CalicoNodePlan, to: CalicoNodePlan, hops: ReadonlyArray<string | undefined>, reached: boolean, owned: ReadonlyMap<string, string> = new Map()): string[] {
+  const names = addressNames(t, plan, owned);
   const switches = hops.map((ip) => (ip === undefined ? undefined : names.get(ip))).filter((n) => n !== undefined && t.switches.some((s) => s.name === n));
   const findings = switches.length ? [`${from.pod.name}'s path to ${to.pod.name} shows the switches ${switches.join(", ")} (expected none: the overlay hides the fabric)`] : [];
   if (!reached) findings.push(`${from.pod.name}'s path to ${to.pod.address} (${to.pod.name}) does not reach it`);
