@@ -5,7 +5,7 @@
  */
 import { differences } from "../expect/partial.js";
 import { expectedRoutes } from "../fabric/expected.js";
-import { peerFindings, type ExpectedPeer, type ObservedPeer, type ObservedRoute } from "../fabric/judge.js";
+import { nextHopKey, peerFindings, type ExpectedPeer, type ObservedPeer, type ObservedRoute } from "../fabric/judge.js";
 import type { BirdProtocol } from "../probes/bird.js";
 import { contains, parseCidr } from "../topology/ip.js";
 import { bgpPeers, findSwitch, type Host, type Node, type Topology } from "../topology/model.js";
@@ -64,7 +64,7 @@ export function podRouteFindings(t: Topology, plan: CalicoPlan, at: Node, routes
       findings.push(`${at.name} has no route to ${what} (expected via ${wantText})`);
       continue;
     }
-    const have = found.nexthops.map((h) => h.gateway ?? "(direct)").sort();
+    const have = found.nexthops.map(nextHopKey).sort();
     if (have.join(",") !== want.nextHops.map((h) => h.address).sort().join(",")) {
       findings.push(`${at.name} routes ${what} via ${have.map((ip) => `${names.get(ip) ?? "?"} ${ip}`).join(", ")} (expected via ${wantText})`);
     }

@@ -130,7 +130,8 @@ function switchNode(t: Topology, sw: Switch, options: ContainerlabOptions, mgmt:
   const hostPorts = t.hosts.filter((h) => h.leaf === sw.name).map((h) => h.leafPort);
   const addressing = [
     `ip addr add ${sw.loopback}/32 dev lo`,
-    ...sw.interfaces.map((i) => `ip addr add ${i.cidr} dev ${i.name}`),
+    // Unnumbered: no address, IPv6 on for the link-local address BGP runs over (as in the netns lab).
+    ...sw.interfaces.map((i) => (i.unnumbered ? `sysctl -qw net.ipv6.conf.${i.name}.disable_ipv6=0` : `ip addr add ${i.cidr} dev ${i.name}`)),
     ...(sw.rack
       ? [
           `ip link add ${sw.rack.bridge} type bridge`,
