@@ -51,6 +51,8 @@ export function expectedPodRoutes(t: Topology, plan: CalicoPlan, at: Node): Expe
 /** Every expected pod block route must be in the kernel, over exactly its next hops. */
 export function podRouteFindings(t: Topology, plan: CalicoPlan, at: Node, routes: readonly (ObservedRoute & { type?: string })[], only?: (r: ExpectedPodRoute) => boolean): string[] {
   const names = addressNames(t, plan);
+  // An unnumbered next hop is named by the interface it leaves through (judge.ts nextHopKey).
+  if (at.kind === "switch") for (const p of bgpPeers(t, at)) if (p.unnumbered) names.set(p.address, p.node);
   const findings: string[] = [];
   for (const want of expectedPodRoutes(t, plan, at).filter(only ?? (() => true))) {
     const what = `${want.prefix} (${want.owner}'s pod block)`;
@@ -125,7 +127,7 @@ export function addressNames(t: Topology, plan: CalicoPlan | undefined): Map<str
   for (const sw of t.switches) {
     names.set(sw.loopback, sw.name);
     if (sw.rack) names.set(sw.rack.gateway, sw.name);
-    for (const i of sw.interfaces) names.set(i.ip, sw.name);
+    for (const i of sw.interfaces) if (!i.unnumbered) names.set(i.ip, sw.name);
   }
   for (const h of t.hosts) names.set(h.address, h.name);
   for (const n of plan?.nodes ?? []) names.set(n.pod.address, n.pod.name);

@@ -102,3 +102,17 @@ test("IPv4 routes over link-local next hops (via 169.254.0.1 onlink) judge by in
   const v6 = [{ dst: "10.1.20.0/24", nexthops: [{ gateway: "fe80::1", dev: "swp51" }, { gateway: "fe80::2", dev: "swp52" }] }];
   assert.deepEqual(routeFindings(t, sw("leaf01"), v6, ["10.1.20.0/24"]), []);
 });
+
+test("the containerlab export of an unnumbered fabric: no link addresses, IPv6 on, valid against containerlab's schema", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { containerlabExport, DEFAULTS } = await import("../export/containerlab.js");
+  const { JsonSchema } = await import("../export/json-schema.js");
+  const schema = new JsonSchema(JSON.parse(readFileSync(new URL("../export/fixtures/containerlab-clab.schema.json", import.meta.url), "utf8")));
+  const ssh = { identityFile: "/keys/id_ed25519", knownHostsFile: "/keys/known_hosts", hostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKey fabricspec\n" };
+  const result = containerlabExport(t, { ...DEFAULTS, dir: "lab", ssh });
+  assert.deepEqual(schema.validate(result.clab), []);
+  const text = JSON.stringify(result.clab);
+  assert.ok(!/addr add [^"]* dev swp5/.test(text), "no address on an unnumbered uplink");
+  assert.match(text, /sysctl -qw net\.ipv6\.conf\.swp51\.disable_ipv6=0/);
+  assert.match(text, /"net\.ipv6\.conf\.all\.disable_ipv6":0/);
+});
