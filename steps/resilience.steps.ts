@@ -30,10 +30,11 @@ When("the first spine fails: its bgpd dies", async function (this: FabricWorld) 
 });
 
 When("the first leaf loses its uplink to the first spine", async function (this: FabricWorld) {
+  // The first leaf's uplink to the first spine it is linked to (in a 5-stage Clos, of its pod).
   const leaf = leaves(this.topology)[0];
-  const spine = firstSpine(this);
-  const uplink = leaf?.interfaces.find((i) => i.peer.node === spine.name);
-  if (!leaf || !uplink) throw new LabError(`topology "${this.topology.name}" has no leaf linked to ${spine.name}`);
+  const spine = spines(this.topology).find((s) => leaf?.interfaces.some((i) => i.peer.node === s.name));
+  const uplink = spine && leaf?.interfaces.find((i) => i.peer.node === spine.name);
+  if (!leaf || !spine || !uplink) throw new LabError(`topology "${this.topology.name}" has no leaf linked to a spine`);
   this.disrupt(`${leaf.name} lost its uplink ${uplink.name} to ${spine.name}`, withoutLink(this.topology, leaf.name, uplink.name), () => this.setLinks(leaf.name, [uplink.name], "up"));
   await this.setLinks(leaf.name, [uplink.name], "down");
 });

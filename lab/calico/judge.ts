@@ -151,7 +151,8 @@ export function podPathFindings(
   const spineCount = Math.max(0, (expectedRoutes(t, leafOf(t, from).leaf).find((r) => r.prefix === leafOf(t, to).subnet)?.hops ?? 2) - 1);
   const expected = [from.node, from.leaf, ...Array<string>(spineCount).fill("a spine"), to.leaf, to.node, to.pod.name];
   const seen = hops.map((ip) => (ip === undefined ? undefined : names.get(ip)));
-  const isSpine = (n: string | undefined) => n !== undefined && findSwitch(t, n)?.role === "spine";
+  // In a 5-stage Clos a path between pods also crosses a super-spine: any switch above the leaves counts.
+  const isSpine = (n: string | undefined) => n !== undefined && (findSwitch(t, n)?.role ?? "leaf") !== "leaf";
   const fits =
     reached &&
     seen.length === expected.length &&

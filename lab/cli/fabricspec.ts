@@ -1,6 +1,7 @@
 /**
  * fabricspec lab up | down | status [--json] | exec NODE -- CMD...
  * fabricspec export containerlab FILE.clab.yml [options]
+ * fabricspec topology expand FILE
  * The lab comes from FABRICSPEC_TOPOLOGY and FABRICSPEC_DRIVER, as for `npm test`.
  * The drivers (ssh2, execa, FRR rendering, probes) are imported only by the commands that use them:
  * `--help`, and `lab status` with no lab, answer before they would have loaded.
@@ -20,6 +21,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (group === "export") return (await import("./export.js")).exportCommand(argv.slice(1));
+  if (group === "topology") return (await import("./topology.js")).topologyCommand(argv.slice(1));
   if (group !== "lab" || command === undefined) return usage(group === undefined ? "" : `unknown command "${argv.join(" ")}"`);
   if (command === "status") return status(rest.includes("--json"));
   const driver = await labFromEnvironment();

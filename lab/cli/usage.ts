@@ -2,8 +2,11 @@
 
 export const EXPORT_USAGE = "export containerlab FILE.clab.yml [--switch-image IMAGE] [--host-image IMAGE] [--mgmt-subnet CIDR]";
 
+export const TOPOLOGY_USAGE = "topology expand FILE";
+
 export const USAGE = `usage: fabricspec lab up | down | status [--json] | exec NODE -- CMD...
        fabricspec ${EXPORT_USAGE}
+       fabricspec ${TOPOLOGY_USAGE}
 
   lab up       build the lab and leave it running (npm test then reuses it)
   lab down     remove the lab, and anything an interrupted run left behind
@@ -12,6 +15,8 @@ export const USAGE = `usage: fabricspec lab up | down | status [--json] | exec N
                e.g. fabricspec lab exec leaf1 -- vtysh -c "show bgp summary"
   export containerlab  write the topology as a containerlab lab (FILE, a folder of FRR
                configs and SSH keys beside it) and its inventory; see docs/containerlab.md
+  topology expand  print FILE in the full form (a compact file's every switch, link and
+               host), validated; see docs/topology.md
 
 environment: FABRICSPEC_TOPOLOGY (topology file, default the blog lab),
              FABRICSPEC_DRIVER (netns, or inventory with FABRICSPEC_INVENTORY=FILE),

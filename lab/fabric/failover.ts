@@ -1,18 +1,26 @@
 /** Judging the fabric around a failure: convergence within its budget, and the paths it has left. */
 import type { Budget } from "../expect/budgets.js";
-import { findSwitch, rackSubnets, type Switch, type Topology } from "../topology/model.js";
+import { bgpPeers, findSwitch, rackSubnets, type Switch, type Topology } from "../topology/model.js";
 import { expectedRoutes } from "./expected.js";
 import type { ObservedRoute } from "./judge.js";
 import type { ConvergenceFigures } from "./measure.js";
 
-/** A leaf of the reduced fabric routes every other rack subnet over one next hop fewer than in the baseline. */
+/**
+ * A leaf of the reduced fabric routes every other rack subnet over the next hops of the baseline
+ * but those it no longer peers with: in two tiers one spine fewer; in a 5-stage Clos, a leaf of
+ * another pod keeps all its spines (they reach the failed spine's pod through the super-spines).
+ */
 export function oneSpineFewerFindings(baseline: Topology, reduced: Topology, leaf: Switch, routes: readonly ObservedRoute[]): string[] {
   const before = findSwitch(baseline, leaf.name);
+  const peers = new Set(bgpPeers(reduced, leaf).map((p) => p.node));
   const otherRacks = rackSubnets(reduced).filter((subnet) => subnet !== leaf.rack?.subnet);
   return otherRacks.flatMap((subnet) => {
-    const had = before ? (expectedRoutes(baseline, before).find((r) => r.prefix === subnet)?.nextHops.length ?? 0) : 0;
+    const had = before ? (expectedRoutes(baseline, before).find((r) => r.prefix === subnet)?.nextHops ?? []) : [];
+    const left = had.filter((h) => peers.has(h.node)).length;
     const now = routes.find((r) => r.dst === subnet)?.nexthops.length ?? 0;
-    return now === had - 1 ? [] : [`${leaf.name} routes ${subnet} over ${now} next hops (expected ${had - 1}: one spine fewer than the ${had} of the baseline)`];
+    if (now === left) return [];
+    const lost = had.length - left;
+    return [`${leaf.name} routes ${subnet} over ${now} next hops (expected ${left}: ${lost === 1 ? "one spine fewer than" : lost === 0 ? "as many as" : `${lost} fewer than`} the ${had.length} of the baseline)`];
   });
 }
 

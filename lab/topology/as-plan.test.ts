@@ -39,7 +39,7 @@ const asnsOf = (t: Topology) => t.switches.map((s) => [s.name, s.asn, s.allowasI
 
 test("no plan written: every switch its own AS, nobody accepts its own AS", () => {
   const t = loads(BLOG_TEXT);
-  assert.deepEqual(t.asPlan, { spine: "per-switch", leaf: "per-switch" });
+  assert.deepEqual(t.asPlan, { superSpine: "per-switch", spine: "per-switch", leaf: "per-switch" });
   assert.deepEqual(asnsOf(t), [
     ["spine1", 65001, 0],
     ["spine2", 65002, 0],
@@ -50,7 +50,7 @@ test("no plan written: every switch its own AS, nobody accepts its own AS", () =
 
 test("spines sharing one AS (RFC 7938 5.2.1) load; the leaves keep their own", () => {
   const t = loads(design({ spine: "shared" }, { spine1: 65199, spine2: 65199 }));
-  assert.deepEqual(t.asPlan, { spine: "shared", leaf: "per-switch" });
+  assert.deepEqual(t.asPlan, { superSpine: "per-switch", spine: "shared", leaf: "per-switch" });
   assert.deepEqual(asnsOf(t), [
     ["spine1", 65199, 0],
     ["spine2", 65199, 0],
@@ -115,6 +115,6 @@ test("4-byte private ASNs load; AS_TRANS and 65535 do not", () => {
 
 test("an AS plan the schema does not know, with its path", () => {
   assert.deepEqual(issuesOf(design({ spine: "pooled" }, {})), [
-    { path: "asPlan.spine", message: 'Invalid option: expected one of "per-switch"|"shared"' },
+    { path: "asPlan.spine", message: 'Invalid option: expected one of "per-switch"|"shared"|"per-pod"' },
   ]);
 });

@@ -4,6 +4,7 @@ import { TopologyError, type TopologyIssue } from "../errors.js";
 import { formatPath, parseYaml, readText } from "../yaml-file.js";
 import { contains, isNetworkOrBroadcast, networkOf, parseCidr } from "./ip.js";
 import { allowasIn, checkAsPlan } from "./as-plan.js";
+import { compactTopologySchema, expandCompact, isCompact } from "./compact.js";
 import type { Host, Interface, Switch, Topology } from "./model.js";
 import { topologySchema, type TopologyFile } from "./schema.js";
 
@@ -17,15 +18,37 @@ export function loadTopology(path: string = BLOG_TOPOLOGY): Topology {
   return parseTopology(read.text, path);
 }
 
-/** Validates topology YAML text; `source` names it in messages. */
+/** Validates topology YAML text, in the full or the compact form; `source` names it in messages. */
 export function parseTopology(text: string, source: string): Topology {
-  const yaml = parseYaml(text);
-  if ("issues" in yaml) throw new TopologyError(source, yaml.issues);
-  const parsed = topologySchema.safeParse(yaml.value);
+  const parsed = topologySchema.safeParse(fullForm(text, source));
   if (!parsed.success) throw new TopologyError(source, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   const issues = crossCheck(parsed.data);
   if (issues.length > 0) throw new TopologyError(source, issues);
   return build(parsed.data, source);
+}
+
+/**
+ * The file's value in the full form: as written, or expanded from the compact form (compact.ts),
+ * whose own problems are thrown with their paths before anything is expanded.
+ */
+export function fullForm(text: string, source: string): unknown {
+  const yaml = parseYaml(text);
+  if ("issues" in yaml) throw new TopologyError(source, yaml.issues);
+  if (!isCompact(yaml.value)) return yaml.value;
+  const compact = compactTopologySchema.safeParse(yaml.value);
+  if (!compact.success) throw new TopologyError(source, compact.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  const expanded = expandCompact(compact.data);
+  if ("issues" in expanded) throw new TopologyError(source, expanded.issues);
+  return expanded.value;
+}
+
+/** A topology file in its full form, validated: what `fabricspec topology expand` prints. */
+export function expandTopologyFile(path: string): Record<string, unknown> {
+  const read = readText(path);
+  if ("issues" in read) throw new TopologyError(path, read.issues);
+  const value = fullForm(read.text, path);
+  parseTopology(read.text, path);
+  return value as Record<string, unknown>;
 }
 
 const HOST_INTERFACE = "eth1";
@@ -49,7 +72,7 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
     const path = `switches.${name}`;
     claim(sw.loopback.split("/")[0] ?? "", `${name} loopback`, `${path}.loopback`);
     if (sw.role === "leaf" && !sw.rack) add(path, "a leaf needs a rack (subnet and gateway)");
-    if (sw.role === "spine" && sw.rack) add(`${path}.rack`, "a spine has no rack; only leaves do");
+    if (sw.role !== "leaf" && sw.rack) add(`${path}.rack`, `a ${sw.role} has no rack; only leaves do`);
     if (sw.rack) {
       const subnet = parseCidr(sw.rack.subnet);
       if (subnet && networkOf(subnet) !== sw.rack.subnet) {
@@ -62,6 +85,7 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
     }
   }
 
+  checkPods(file, add);
   checkAsPlan(file, add);
 
   const interfacesOf = new Map<string, Set<string>>();
@@ -109,10 +133,8 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
         }
       }
     }
-    const roles = [file.switches[link.a.node]?.role, file.switches[link.b.node]?.role];
-    if (roles[0] === roles[1]) {
-      add(`links[${i}]`, `links ${link.a.node} to ${link.b.node}, two ${roles[0]}s; a leaf-spine fabric links leaves to spines only`);
-    }
+    const tierProblem = linkTierProblem(file, link.a.node, link.b.node);
+    if (tierProblem) add(`links[${i}]`, tierProblem);
     if (link.a.node === link.b.node) add(`links[${i}]`, `links ${link.a.node} to itself`);
     for (const [x, y] of [[link.a.node, link.b.node], [link.b.node, link.a.node]] as const) {
       const set = linked.get(x) ?? new Set<string>();
@@ -122,10 +144,12 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
     }
   });
 
+  const hasSuperSpines = Object.values(file.switches).some((sw) => sw.role === "super-spine");
   for (const [name, sw] of Object.entries(file.switches)) {
-    if (sw.role === "leaf" && ![...(linked.get(name) ?? [])].some((n) => file.switches[n]?.role === "spine")) {
-      add(`switches.${name}`, "this leaf has no link to a spine");
-    }
+    const above = (role: string) => [...(linked.get(name) ?? [])].some((n) => file.switches[n]?.role === role);
+    if (sw.role === "leaf" && !above("spine")) add(`switches.${name}`, "this leaf has no link to a spine");
+    if (sw.role === "spine" && hasSuperSpines && !above("super-spine")) add(`switches.${name}`, "this spine has no link to a super-spine: its pod would reach no other pod");
+    if (sw.role === "super-spine" && !above("spine")) add(`switches.${name}`, "this super-spine has no link to a spine");
   }
 
   for (const [name, host] of Object.entries(file.hosts)) {
@@ -166,6 +190,45 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
   }
   checkPodNetwork(file, add);
   return issues;
+}
+
+/**
+ * Pods (RFC 7938's clusters): with super-spines, every spine and leaf is in one, the super-spines
+ * in none; without them, at most one pod, since nothing would join two.
+ */
+function checkPods(file: TopologyFile, add: (path: string, message: string) => void): void {
+  const superSpines = Object.keys(file.switches).filter((n) => file.switches[n]?.role === "super-spine");
+  const pods = new Set<string>();
+  for (const [name, sw] of Object.entries(file.switches)) {
+    if (sw.role === "super-spine") {
+      if (sw.pod !== undefined) add(`switches.${name}.pod`, "a super-spine is above the pods, in none of them");
+    } else if (sw.pod === undefined) {
+      if (superSpines.length > 0) add(`switches.${name}`, `a ${sw.role} of a fabric with super-spines is in a pod (write pod: NAME)`);
+    } else {
+      pods.add(sw.pod);
+    }
+  }
+  if (superSpines.length === 0 && pods.size > 1) {
+    const [first, second] = [...pods];
+    const where = Object.keys(file.switches).find((n) => file.switches[n]?.pod === second) ?? "";
+    add(`switches.${where}.pod`, `${second} and ${first} are separate pods, but the fabric has no super-spine to join them`);
+  }
+}
+
+/** Why two switches may not be linked, or undefined: leaves to their pod's spines, spines to super-spines. */
+function linkTierProblem(file: TopologyFile, a: string, b: string): string | undefined {
+  const x = file.switches[a];
+  const y = file.switches[b];
+  if (!x || !y) return undefined;
+  const tiers = Object.values(file.switches).some((sw) => sw.role === "super-spine") ? "leaves to spines and spines to super-spines" : "leaves to spines";
+  if (x.role === y.role) return `links ${a} to ${b}, two ${x.role}s; a leaf-spine fabric links ${tiers} only`;
+  const roles = new Set([x.role, y.role]);
+  if (roles.has("leaf") && roles.has("super-spine")) return `links ${a} to ${b}, a ${x.role} and a ${y.role}; a leaf links to spines, a super-spine to spines`;
+  if (roles.has("leaf") && x.pod !== y.pod) {
+    const [leaf, spine] = x.role === "leaf" ? [[a, x.pod], [b, y.pod]] : [[b, y.pod], [a, x.pod]];
+    return `links ${leaf[0]} (${leaf[1] ?? "no pod"}) to ${spine[0]} (${spine[1] ?? "no pod"}); a leaf links to the spines of its own pod`;
+  }
+  return undefined;
 }
 
 /** The pods' addresses are their own: no loopback, link or rack of the fabric inside the pod network, nor around it. */
@@ -220,6 +283,7 @@ function build(file: TopologyFile, source: string): Topology {
     kind: "switch",
     name,
     role: sw.role,
+    pod: sw.pod,
     asn: sw.asn,
     allowasIn: allowasIn(file, name),
     loopback: sw.loopback.split("/")[0] ?? "",

@@ -2,7 +2,8 @@
 import { networkOf, parseCidr } from "./ip.js";
 import { converge, type BestRoute } from "./path-vector.js";
 
-export type Role = "spine" | "leaf";
+/** The tiers, top down: super-spines (a 5-stage Clos's Tier 1), spines (in pods below super-spines), leaves. */
+export type Role = "super-spine" | "spine" | "leaf";
 
 export interface Interface {
   readonly name: string;
@@ -28,6 +29,8 @@ export interface Switch {
   readonly kind: "switch";
   readonly name: string;
   readonly role: Role;
+  /** The pod (RFC 7938's cluster) of a spine or leaf; undefined for super-spines and in a fabric of one pod written without one. */
+  readonly pod: string | undefined;
   readonly asn: number;
   /** How often it accepts its own AS in a received path (`allowas-in`): 1 where its AS is reused, else 0. */
   readonly allowasIn: number;
@@ -72,7 +75,11 @@ export interface Topology {
   readonly source: string;
   readonly bgp: { readonly keepalive: number; readonly hold: number };
   /** Which roles share an AS (RFC 7938 5.2): per-switch, spines shared, leaf ASNs reused. */
-  readonly asPlan: { readonly spine: "per-switch" | "shared"; readonly leaf: "per-switch" | "reused" };
+  readonly asPlan: {
+    readonly superSpine: "per-switch" | "shared";
+    readonly spine: "per-switch" | "shared" | "per-pod";
+    readonly leaf: "per-switch" | "reused";
+  };
   /** How prefixes enter BGP: `redistribute connected` through a route-map, or `network` statements. */
   readonly origination: "redistribute" | "network";
   /** The pod network's CIDR (kubeadm's --pod-network-cidr, Calico's IPPool). */
@@ -85,6 +92,17 @@ export interface Topology {
 
 export const spines = (t: Topology): Switch[] => t.switches.filter((s) => s.role === "spine");
 export const leaves = (t: Topology): Switch[] => t.switches.filter((s) => s.role === "leaf");
+export const superSpines = (t: Topology): Switch[] => t.switches.filter((s) => s.role === "super-spine");
+
+/** The switches a switch is linked to (its links' far ends), in interface order. */
+export function linkedSwitches(t: Topology, sw: Switch): Switch[] {
+  return sw.interfaces.flatMap((i) => findSwitch(t, i.peer.node) ?? []);
+}
+
+/** The spines above a leaf's pod: every spine of its pod (all spines in a fabric without pods). */
+export function podSpines(t: Topology, leaf: Switch): Switch[] {
+  return spines(t).filter((s) => s.pod === leaf.pod);
+}
 export const nodes = (t: Topology): Node[] => [...t.switches, ...t.hosts];
 export const nodeNames = (t: Topology): string[] => nodes(t).map((n) => n.name);
 

@@ -18,11 +18,17 @@ export const rackSchema = z.strictObject({
   gateway: ipv4.describe("the leaf's address in the rack, the hosts' default gateway"),
 });
 
+/** The tiers of a Clos fabric, top down: super-spines (RFC 7938's Tier 1 of a 5-stage Clos) above the spines of the pods, leaves (ToRs) below. */
+export const ROLES = ["super-spine", "spine", "leaf"] as const;
+
 export const switchSchema = z.strictObject({
-  role: z.enum(["spine", "leaf"]),
+  role: z.enum(ROLES).describe("super-spine (a 5-stage Clos's top tier, linked to spines), spine (linked to leaves, and to super-spines above the pods) or leaf (the rack's switch)"),
   asn: asn.describe("the switch's AS: its own, or the one its role shares (see asPlan); 2-byte or 4-byte, private ranges 64512-65534 and 4200000000-4294967294"),
   loopback: loopback.describe("the loopback /32, also the BGP router-id"),
   rack: rackSchema.optional().describe("leaves only: the rack of hosts behind this leaf"),
+  pod: name
+    .optional()
+    .describe("spines and leaves: the pod (RFC 7938's cluster) the switch is in; a leaf links to its pod's spines only, and pods reach each other through the super-spines. Required when the fabric has super-spines"),
 });
 
 export const linkEndSchema = z.strictObject({
@@ -53,10 +59,14 @@ export const DEFAULT_POD_NETWORK = "192.168.0.0/16";
 
 /** How a role's switches are numbered: the AS plans of RFC 7938 section 5.2. */
 export const asPlanSchema = z.strictObject({
-  spine: z
+  superSpine: z
     .enum(["per-switch", "shared"])
     .default("per-switch")
-    .describe("per-switch: each spine its own AS; shared: all spines in one AS (RFC 7938 5.2.1), so no path between leaves crosses two spines"),
+    .describe("per-switch: each super-spine its own AS; shared: all super-spines in one AS (RFC 7938 5.2.1: a single ASN for Tier 1)"),
+  spine: z
+    .enum(["per-switch", "shared", "per-pod"])
+    .default("per-switch")
+    .describe("per-switch: each spine its own AS; shared: all spines in one AS (RFC 7938 5.2.1, two tiers), so no path between leaves crosses two spines; per-pod: the spines of a pod share one AS, each pod its own (RFC 7938 5.2.1, a 5-stage Clos)"),
   leaf: z
     .enum(["per-switch", "reused"])
     .default("per-switch")
@@ -72,7 +82,7 @@ export const topologySchema = z.strictObject({
       hold: z.number().int().min(3).max(180).default(9).describe("BGP hold time, seconds"),
     })
     .default({ keepalive: 3, hold: 9 }),
-  asPlan: asPlanSchema.default({ spine: "per-switch", leaf: "per-switch" }).describe("the AS plan, per role; every switch its own AS when not written"),
+  asPlan: asPlanSchema.default({ superSpine: "per-switch", spine: "per-switch", leaf: "per-switch" }).describe("the AS plan, per role; every switch its own AS when not written"),
   podNetwork: cidr
     .default(DEFAULT_POD_NETWORK)
     .describe("the pods' addresses: kubeadm's --pod-network-cidr and Calico's IPPool; must not overlap the fabric's addresses"),

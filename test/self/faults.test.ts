@@ -1,5 +1,5 @@
 /**
- * The suite can fail, and fails the right scenarios. For each fault: a fresh blog lab, the fault
+ * The suite can fail, and fails the right scenarios. For each fault: a fresh lab (the blog's, or the fault's topology), the fault
  * injected as an engineer would (`fabricspec lab exec NODE -- CMD`, i.e. the driver's runner), a
  * wait until the network visibly shows it, then the acceptance features run by cucumber in a child
  * process. The verdict, read from cucumber's messages, must fail exactly the scenarios the fault
@@ -12,6 +12,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { LabDriver } from "../../lab/drivers/driver.js";
 import { readState } from "../../lab/drivers/netns/state.js";
 import { labFromEnvironment } from "../../lab/drivers/registry.js";
@@ -21,7 +22,7 @@ import { isAlive, type Lock } from "../../lab/lock.js";
 import { bgpSummary, bgpTable, kernelRoutes } from "../../lab/probes/index.js";
 import { BLOG_TOPOLOGY } from "../../lab/topology/load.js";
 import { holdMachine, REPORT_DIR, ROOT, table } from "./machine.js";
-import { CALICO_PEERING_SCENARIOS, FABRIC_SCENARIOS } from "./scenarios.js";
+import { CALICO_PEERING_SCENARIOS, FABRIC_SCENARIOS, GENERIC_SCENARIOS } from "./scenarios.js";
 import { idsByName, inject, judgeVerdicts, runSuite, verdicts } from "./suite-run.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -124,7 +125,12 @@ interface Fault {
    * what was found, what was expected). Every other scenario must pass.
    */
   readonly fails: Partial<Record<ScenarioId, ReadonlyArray<string | RegExp>>>;
+  /** The topology file the fault is injected into, when not the blog lab (then only the generic scenarios run). */
+  readonly topology?: string;
 }
+
+/** RFC 7938's 5-stage Clos (lab/topologies/five-stage.yaml): super-spines in AS 65534, each pod's spines in one AS. */
+const FIVE_STAGE = fileURLToPath(new URL("../../lab/topologies/five-stage.yaml", import.meta.url));
 
 const vtysh = (...commands: string[]) => ["vtysh", ...commands.flatMap((c) => ["-c", c])];
 
@@ -348,6 +354,34 @@ const FAULTS: readonly Fault[] = [
       G6: ["spine1 has learned 172.16.0.0/31 over BGP, AS path 65101 (expected not: BGP carries no path to it over this fabric)"],
     },
   },
+  {
+    name: "five-stage: super-spine1 shuts its session with spine1",
+    topology: FIVE_STAGE,
+    inject: async (lab) => {
+      await inject(lab, "super-spine1", vtysh("configure terminal", "router bgp 65534", "neighbor 10.1.0.17 shutdown"));
+      return [
+        neighbor("super-spine1", "10.1.0.17", "Idle (Admin)", (p) => p.state === "Idle (Admin)"),
+        sessionDown("spine1", "10.1.0.16"),
+        // spine1 reaches pod 2 over super-spine2 only; super-spine1 reaches pod 1 over spine2 only.
+        route("spine1", "10.2.2.0/24", ["10.1.0.24"]),
+        route("super-spine1", "10.2.0.0/24", ["10.1.0.19"]),
+        // No path is left between super-spine1 and spine1's loopbacks: around, it would cross the
+        // other super-spine (AS 65534 again) or spine2 (AS 64601 again).
+        route("super-spine1", "10.0.0.3/32", []),
+        route("spine1", "10.0.0.1/32", []),
+      ];
+    },
+    budget: "sessionLost",
+    // Not the leaves' routes: each of pod 1's spines still reaches pod 2 over a super-spine, so
+    // every leaf keeps both its spines as next hops, with paths of the same length.
+    fails: {
+      G1: ["super-spine1: the neighbor 10.1.0.17 (spine1) is in state Idle (Admin) (expected Established)"],
+      G2: ["spine1 has no route to 10.0.0.1/32 (expected via super-spine1 10.1.0.16)", "spine1 routes 10.2.2.0/24 via super-spine2 10.1.0.24 (expected via super-spine1 10.1.0.16, super-spine2 10.1.0.24)"],
+      G4: ["super-spine1 got no answer from 10.0.0.3 (spine1)", "spine1 got no answer from 10.0.0.1 (super-spine1)"],
+      G6: ["super-spine1 has not learned 10.0.0.3/32 over BGP"],
+      P10: [/spine1 routes 192\.168\.\d+\.\d+\/26 \(host-l3-1's pod block\) via super-spine2 10\.1\.0\.24/],
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -388,12 +422,14 @@ after(() => {
   process.stdout.write(`fault table: ${relative(ROOT, file)}\n`);
 });
 
-const timers = labFromEnvironment({ ...process.env, FABRICSPEC_TOPOLOGY: BLOG_TOPOLOGY }).topology.bgp;
+const timersOf = (topology: string) => labFromEnvironment({ ...process.env, FABRICSPEC_TOPOLOGY: topology }).topology.bgp;
 
 for (const [index, fault] of FAULTS.entries()) {
   test(`fault: ${fault.name}`, async () => {
     const started = performance.now();
-    const lab = labFromEnvironment({ ...process.env, FABRICSPEC_TOPOLOGY: BLOG_TOPOLOGY });
+    const topology = fault.topology ?? BLOG_TOPOLOGY;
+    const scenarios = fault.topology ? GENERIC_SCENARIOS : SCENARIOS;
+    const lab = labFromEnvironment({ ...process.env, FABRICSPEC_TOPOLOGY: topology });
     assert.equal(lab.name, "netns", "the fault self-test needs the embedded lab (FABRICSPEC_DRIVER=netns)");
     const messages = join(REPORT_DIR, `fault-${index}.ndjson`);
     rmSync(messages, { force: true });
@@ -404,19 +440,19 @@ for (const [index, fault] of FAULTS.entries()) {
       const up = await lab.up({ progress: (m) => log.push(m) });
       assert.equal(up.reused, false, "the lab must be built fresh for each fault");
       const observations = await fault.inject(lab);
-      const budget = faultBudgets(timers)[fault.budget];
+      const budget = faultBudgets(timersOf(topology))[fault.budget];
       const settled = await eventually(async () => {
         const waiting = (await Promise.all(observations.map((o) => o(lab)))).filter((w): w is string => w !== undefined);
         if (waiting.length > 0) throw new Error(`the fault "${fault.name}" has not taken effect:\n  ${waiting.join("\n  ")}`);
       }, budget);
       inEffectMs = settled.elapsedMs;
-      suite = await runSuite("selftest", messages);
+      suite = await runSuite("selftest", messages, topology);
     } finally {
       await lab.down((m) => log.push(m));
     }
 
     const ran = verdicts(readFileSync(messages, "utf8"));
-    const problems = judgeVerdicts(SCENARIOS, fault.fails, ran, suite.code);
+    const problems = judgeVerdicts(scenarios, fault.fails, ran, suite.code);
     const expected = Object.keys(fault.fails);
     const caught = ran.filter((v) => v.status === "FAILED").map((v) => idOf.get(v.name) ?? v.name);
     // A wrong fabric is never a broken lab: no scenario may fail with anything but an AssertionError.

@@ -11,7 +11,7 @@ export const FABRIC_SCENARIOS = {
   B6: "leaf1 reaches every switch loopback from its own",
   B7: "spine1 learns both rack subnets",
   B8: "spines learn five prefixes and leaves four",
-  G1: "every leaf has an established session with every spine",
+  G1: "every leaf has an established session with every spine of its pod",
   G2: "every spine learns every rack subnet and every loopback, and no point-to-point link",
   G3: "every leaf reaches every other rack over all spines",
   G4: "every switch reaches every loopback from its own",
@@ -32,4 +32,20 @@ export const CALICO_PEERING_SCENARIOS = {
   P10: "every spine learns every node's pod block from that node's leaf",
   P11: "every leaf reaches the other racks' pod blocks over all spines",
   P12: "a pod reaches the pods in the other racks through leaf and spine",
+} as const;
+
+/** The scenarios that run on a topology other than the blog's: the generic fabric ones and Calico peering's generic ones. */
+export const GENERIC_SCENARIOS = {
+  G1: FABRIC_SCENARIOS.G1,
+  G2: FABRIC_SCENARIOS.G2,
+  G3: FABRIC_SCENARIOS.G3,
+  G4: FABRIC_SCENARIOS.G4,
+  G5: FABRIC_SCENARIOS.G5,
+  G6: FABRIC_SCENARIOS.G6,
+  P1: CALICO_PEERING_SCENARIOS.P1,
+  P7: CALICO_PEERING_SCENARIOS.P7,
+  P9: CALICO_PEERING_SCENARIOS.P9,
+  P10: CALICO_PEERING_SCENARIOS.P10,
+  P11: CALICO_PEERING_SCENARIOS.P11,
+  P12: CALICO_PEERING_SCENARIOS.P12,
 } as const;

@@ -19,7 +19,7 @@ export async function inject(lab: LabDriver, node: string, argv: readonly string
 
 /** The features, run by cucumber in a child process with a self-test profile of cucumber.mjs. */
 export async function runSuite(profile: string, messages: string, topology: string = BLOG_TOPOLOGY): Promise<{ code: number | null; output: string }> {
-  // The tables are about one topology's scenarios (the blog lab's unless told): pin it, and drop a
+  // The tables are about one topology's scenarios (the blog lab's unless said): pin it, and drop a
   // tag filter a developer may have set for the acceptance run.
   const env: NodeJS.ProcessEnv = { ...process.env, FABRICSPEC_TOPOLOGY: topology, FABRICSPEC_MESSAGES: messages };
   delete env.FABRICSPEC_TAGS;
