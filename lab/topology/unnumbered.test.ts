@@ -116,3 +116,23 @@ test("the containerlab export of an unnumbered fabric: no link addresses, IPv6 o
   assert.match(text, /sysctl -qw net\.ipv6\.conf\.swp51\.disable_ipv6=0/);
   assert.match(text, /"net\.ipv6\.conf\.all\.disable_ipv6":0/);
 });
+
+const COMPACT = (pools: string) => `
+name: compact-unnumbered
+unnumbered: true
+fabric:
+  spines: { perPod: 2, asn: 65199 }
+  leaves: { perPod: 2, asn: 65101, hostsPerRack: 1 }
+  pools: { ${pools} }
+`;
+
+test("the compact form expands an unnumbered fabric into links without addresses", () => {
+  const small = parseTopology(COMPACT("loopbacks: 10.10.10.0/24, racks: 10.1.0.0/16"), "compact.yaml");
+  assert.ok(small.switches.every((s) => s.interfaces.every((i) => i.unnumbered && i.cidr === "")));
+  assert.deepEqual(bgpPeers(small, small.switches.find((s) => s.role === "leaf") as Switch).map((p) => p.address), ["swp51", "swp52"]);
+});
+
+test("the compact form: a links pool on an unnumbered fabric, and none on a numbered one, are errors with their paths", () => {
+  assert.deepEqual(issuesOf(COMPACT("loopbacks: 10.10.10.0/24, links: 10.254.0.0/24, racks: 10.1.0.0/16")).map((i) => i.path), ["fabric.pools.links"]);
+  assert.deepEqual(issuesOf(COMPACT("loopbacks: 10.10.10.0/24, racks: 10.1.0.0/16").replace("unnumbered: true", "")).map((i) => i.path), ["fabric.pools"]);
+});
