@@ -136,3 +136,11 @@ test("the compact form: a links pool on an unnumbered fabric, and none on a numb
   assert.deepEqual(issuesOf(COMPACT("loopbacks: 10.10.10.0/24, links: 10.254.0.0/24, racks: 10.1.0.0/16")).map((i) => i.path), ["fabric.pools.links"]);
   assert.deepEqual(issuesOf(COMPACT("loopbacks: 10.10.10.0/24, racks: 10.1.0.0/16").replace("unnumbered: true", "")).map((i) => i.path), ["fabric.pools"]);
 });
+
+test("kernelRoutes reads an IPv4 route over an IPv6 next hop (iproute2's via inet6), plain and ECMP", async () => {
+  const { value } = await kernelRoutes(new FakeRunner("ns", { "ip -j route show": { stdout: fixture("iproute2-route-ipv4-via-inet6.json") } }));
+  assert.deepEqual(value.map((r) => [r.dst, r.nexthops]), [
+    ["10.9.8.0/24", [{ gateway: "fe80::1", dev: "va" }]],
+    ["10.9.9.0/24", [{ gateway: "fe80::1", dev: "va" }, { gateway: "fe80::2", dev: "vb" }]],
+  ]);
+});
