@@ -5,7 +5,7 @@
  */
 import { differences } from "../expect/partial.js";
 import { expectedRoutes } from "../fabric/expected.js";
-import { peerFindings, type ExpectedPeer, type ObservedPeer, type ObservedRoute } from "../fabric/judge.js";
+import { nextHopKey, peerFindings, type ExpectedPeer, type ObservedPeer, type ObservedRoute } from "../fabric/judge.js";
 import type { BirdProtocol } from "../probes/bird.js";
 import { contains, parseCidr } from "../topology/ip.js";
 import { bgpPeers, findSwitch, type Host, type Node, type Topology } from "../topology/model.js";
@@ -52,6 +52,8 @@ export function expectedPodRoutes(t: Topology, plan: CalicoPlan, at: Node): Expe
 /** Every expected pod block route must be in the kernel, over exactly its next hops. */
 export function podRouteFindings(t: Topology, plan: CalicoPlan, at: Node, routes: readonly (ObservedRoute & { type?: string })[], only?: (r: ExpectedPodRoute) => boolean): string[] {
   const names = addressNames(t, plan);
+  // An unnumbered next hop is named by the interface it leaves through (judge.ts nextHopKey).
+  if (at.kind === "switch") for (const p of bgpPeers(t, at)) if (p.unnumbered) names.set(p.address, p.node);
   const findings: string[] = [];
   for (const want of expectedPodRoutes(t, plan, at).filter(only ?? (() => true))) {
     const what = `${want.prefix} (${want.owner}'s pod block)`;
@@ -65,7 +67,7 @@ export function podRouteFindings(t: Topology, plan: CalicoPlan, at: Node, routes
       findings.push(`${at.name} has no route to ${what} (expected via ${wantText})`);
       continue;
     }
-    const have = found.nexthops.map((h) => h.gateway ?? "(direct)").sort();
+    const have = found.nexthops.map(nextHopKey).sort();
     if (have.join(",") !== want.nextHops.map((h) => h.address).sort().join(",")) {
       findings.push(`${at.name} routes ${what} via ${have.map((ip) => `${names.get(ip) ?? "?"} ${ip}`).join(", ")} (expected via ${wantText})`);
     }
@@ -133,7 +135,7 @@ export function addressNames(t: Topology, plan: CalicoPlan | undefined, owned: R
   for (const sw of t.switches) {
     names.set(sw.loopback, sw.name);
     if (sw.rack) names.set(sw.rack.gateway, sw.name);
-    for (const i of sw.interfaces) names.set(i.ip, sw.name);
+    for (const i of sw.interfaces) if (!i.unnumbered) names.set(i.ip, sw.name);
   }
   for (const h of t.hosts) names.set(h.address, h.name);
   for (const n of plan?.nodes ?? []) names.set(n.pod.address, n.pod.name);
