@@ -62,3 +62,15 @@ test("names are escaped: the picture stays well-formed XML", () => {
   assert.ok(svg.includes("a&lt;b&amp;&quot;c&quot;"));
   assert.ok(!svg.includes("a<b"));
 });
+
+test("on an unnumbered link the session is looked up by interface, as FRR keys it", () => {
+  const unnumbered = {
+    ...blog,
+    switches: blog.switches.map((s) => ({ ...s, interfaces: s.interfaces.map((i) => ({ ...i, cidr: "", ip: "", peer: { ...i.peer, ip: "" }, unnumbered: true })) })),
+  };
+  const sessions = new Map(unnumbered.switches.map((s) => [s.name, new Map(s.interfaces.map((i) => [i.name, "Established"]))]));
+  const svg = fabricSvg(unnumbered, { sessions });
+  assert.ok(!svg.includes(`stroke="${SESSION_COLOURS.down}" stroke-width="2.5"/>\n<rect`));
+  assert.equal(svg.split('<g class="link"').slice(1).filter((l) => l.slice(0, l.indexOf("</g>")).includes(`stroke="${SESSION_COLOURS.established}"`)).length, 4);
+  assert.ok(svg.includes("(unnumbered): Established"));
+});

@@ -8,7 +8,7 @@
  *
  * Pure: a string from values, no I/O; the report (support/) and `lab status --svg` write it.
  */
-import { bestRoutes, type Host, type Switch, type Topology } from "../topology/model.js";
+import { bestRoutes, type Host, type Interface, type Switch, type Topology } from "../topology/model.js";
 
 /** What was seen on the running fabric. Each part is optional: absent means not observed. */
 export interface ObservedFabric {
@@ -61,6 +61,9 @@ export function tiers(t: Topology): Array<{ role: string; switches: Switch[] }> 
   order.sort((a, b) => b.rank - a.rank || a.index - b.index);
   return order.map(({ role }) => ({ role, switches: t.switches.filter((s) => s.role === role) }));
 }
+
+/** How FRR keys the session on this interface: the far end's address, or the interface when unnumbered. */
+const neighborKey = (i: Interface): string => (i.unnumbered ? i.name : i.peer.ip);
 
 /** A session's colour from both ends' observed states (either end down makes it down). */
 function sessionColour(states: Array<string | undefined>): { colour: string; label: string } {
@@ -119,9 +122,11 @@ export function fabricSvg(t: Topology, observed: ObservedFabric = {}): string {
       const x2 = lower.p.x + BOX_W / 2, y2 = lower.p.y;
       const failed = (t.failedSessions ?? []).some(([p, q]) => (p === sw.name && q === i.peer.node) || (q === sw.name && p === i.peer.node));
       const session = observed.sessions
-        ? sessionColour([observed.sessions.get(sw.name)?.get(i.peer.ip), farIf ? observed.sessions.get(i.peer.node)?.get(farIf.peer.ip) : undefined])
+        ? sessionColour([observed.sessions.get(sw.name)?.get(neighborKey(i)), farIf ? observed.sessions.get(i.peer.node)?.get(neighborKey(farIf)) : undefined])
         : { colour: "#607d8b", label: failed ? "no session expected" : "session not observed" };
-      const title = `${sw.name} ${i.name} (${i.ip}) - ${i.peer.node} ${i.peer.interface} (${i.peer.ip}): ${session.label}`;
+      const title = i.unnumbered
+        ? `${sw.name} ${i.name} - ${i.peer.node} ${i.peer.interface} (unnumbered): ${session.label}`
+        : `${sw.name} ${i.name} (${i.ip}) - ${i.peer.node} ${i.peer.interface} (${i.peer.ip}): ${session.label}`;
       out.push(
         `<g class="link" data-a="${escapeXml(`${sw.name}.${i.name}`)}" data-b="${escapeXml(`${i.peer.node}.${i.peer.interface}`)}">`,
         `<title>${escapeXml(title)}</title>`,
