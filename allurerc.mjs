@@ -14,6 +14,18 @@ export default {
     topology: basename(process.env.FABRICSPEC_TOPOLOGY ?? "lab/topologies/blog.yaml"),
     driver: process.env.FABRICSPEC_DRIVER ?? "netns",
   },
+  // One fault, one headline: failures grouped by cause, matched on the judges' own sentences
+  // (lab/fabric/judge.ts, lab/fabric/reachability.ts); a LabError is Allure's "broken".
+  // The first rule that matches wins, so the most specific cause comes first.
+  categories: {
+    rules: [
+      { name: "BGP AS mismatch", matchers: { statuses: ["failed"], message: /has remote AS \d+ \(expected \d+\)/ } },
+      { name: "BGP session not established", matchers: { statuses: ["failed"], message: /is in state \S+.*\(expected Established\)|has no BGP neighbor|is not running/ } },
+      { name: "Route or ECMP wrong", matchers: { statuses: ["failed"], message: /has no route to|routes \S+ via .*\(expected/ } },
+      { name: "Unreachable", matchers: { statuses: ["failed"], message: /got no answer from/ } },
+      { name: "Lab broken", matchers: { statuses: ["broken"] } },
+    ],
+  },
   plugins: {
     awesome: {
       options: {

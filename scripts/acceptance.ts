@@ -7,11 +7,13 @@
  * Arguments are cucumber's: `npm test -- features/fabric/routing.feature`.
  */
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
 import { EXIT, progress, reportError, withLab } from "../lab/cli/run-lab.js";
 import { labFromEnvironment } from "../lab/drivers/registry.js";
+import { formatProperties, runEnvironment } from "../lab/report/environment.js";
 import { checkFeatures } from "./dryrun.js";
+import { postProcessJunit } from "./junit.js";
 import { PROJECT_ROOT } from "../lab/project-root.js";
 
 const root = PROJECT_ROOT;
@@ -41,6 +43,10 @@ async function main(): Promise<number> {
     for (const output of ["allure-results", "allure-report", "junit.xml", "cucumber-messages.ndjson"]) {
       rmSync(`${root}/reports/${output}`, { recursive: true, force: true });
     }
+    // What ran (FRR, BIRD, kernel, iproute2 as the lab's own switch reports them; driver, topology,
+    // commit), for the report's Environment.
+    mkdirSync(`${root}/reports/allure-results`, { recursive: true });
+    writeFileSync(`${root}/reports/allure-results/environment.properties`, formatProperties(await runEnvironment(driver, root)));
     let passed: boolean;
     try {
       passed = (await runCucumber({ ...runConfiguration, support })).success;
@@ -48,6 +54,8 @@ async function main(): Promise<number> {
       if (session.ownsLab) await session.down();
       else progress(`left the ${driver.topology.name} lab running: this run did not build it`);
     }
+    // Skip reasons and broken scenarios as `<error>`: what cucumber's junit formatter leaves out.
+    postProcessJunit(`${root}/reports/junit.xml`, `${root}/reports/cucumber-messages.ndjson`);
     await report();
     return passed ? EXIT.ok : EXIT.failed;
   });

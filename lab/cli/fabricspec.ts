@@ -1,5 +1,5 @@
 /**
- * fabricspec lab up | down | status [--json] | exec NODE -- CMD...
+ * fabricspec lab up | down | status [--json] [--svg FILE] | exec NODE -- CMD...
  * fabricspec export containerlab FILE.clab.yml [options]
  * fabricspec topology expand FILE
  * The lab comes from FABRICSPEC_TOPOLOGY and FABRICSPEC_DRIVER, as for `npm test`.
@@ -23,7 +23,12 @@ async function main(argv: readonly string[]): Promise<number> {
   if (group === "export") return (await import("./export.js")).exportCommand(argv.slice(1));
   if (group === "topology") return (await import("./topology.js")).topologyCommand(argv.slice(1));
   if (group !== "lab" || command === undefined) return usage(group === undefined ? "" : `unknown command "${argv.join(" ")}"`);
-  if (command === "status") return status(rest.includes("--json"));
+  if (command === "status") {
+    const svgAt = rest.indexOf("--svg");
+    const svg = svgAt < 0 ? undefined : rest[svgAt + 1];
+    if (svgAt >= 0 && (svg === undefined || svg.startsWith("--"))) return usage("lab status --svg needs a FILE");
+    return status(rest.includes("--json"), svg);
+  }
   const driver = await labFromEnvironment();
   switch (command) {
     case "up":
@@ -46,7 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function status(json: boolean): Promise<number> {
+async function status(json: boolean, svgFile: string | undefined): Promise<number> {
   const { driverChoice, statusWithoutDriver } = await import("../drivers/choice.js");
   // With no lab recorded the answer needs neither the topology nor a driver: it is given before
   // yaml, zod and the drivers would load (most of this command's time). Otherwise the topology is
@@ -60,7 +65,29 @@ async function status(json: boolean): Promise<number> {
     const width = Math.max(0, ...status.nodes.map((n) => n.name.length));
     for (const n of status.nodes) process.stdout.write(`  ${n.name.padEnd(width)}  ${n.up ? "up  " : "DOWN"}  ${n.detail}\n`);
   }
+  if (svgFile !== undefined) await writePicture(svgFile, status.state === "up");
   return status.state === "up" ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * `lab status --svg FILE`: the fabric picture (lab/report/fabric-svg.ts), with the sessions and
+ * ECMP widths observed on the lab when it is up, else the topology alone (said on stderr).
+ */
+async function writePicture(file: string, up: boolean): Promise<void> {
+  const [{ writeFileSync }, { UsageError }, { fabricSvg }, { observeFabric }] = await Promise.all([
+    import("node:fs"),
+    import("../errors.js"),
+    import("../report/fabric-svg.js"),
+    import("../report/observe.js"),
+  ]);
+  const driver = await labFromEnvironment();
+  const svg = up ? fabricSvg(driver.topology, await observeFabric(driver.topology, (n) => driver.runner(n))) : fabricSvg(driver.topology);
+  try {
+    writeFileSync(file, svg);
+  } catch (error) {
+    throw new UsageError(`lab status --svg: cannot write ${file}: ${(error as Error).message}`);
+  }
+  progress(up ? `fabric picture with observed sessions written to ${file}` : `no lab up: fabric picture of the topology alone written to ${file}`);
 }
 
 async function exec(driver: LabDriver, args: readonly string[]): Promise<number> {

@@ -4,13 +4,14 @@ export const EXPORT_USAGE = "export containerlab FILE.clab.yml [--switch-image I
 
 export const TOPOLOGY_USAGE = "topology expand FILE";
 
-export const USAGE = `usage: fabricspec lab up | down | status [--json] | exec NODE -- CMD...
+export const USAGE = `usage: fabricspec lab up | down | status [--json] [--svg FILE] | exec NODE -- CMD...
        fabricspec ${EXPORT_USAGE}
        fabricspec ${TOPOLOGY_USAGE}
 
   lab up       build the lab and leave it running (npm test then reuses it)
   lab down     remove the lab, and anything an interrupted run left behind
-  lab status   what is running; --json for tools (exit 0 when up, 1 otherwise)
+  lab status   what is running; --json for tools (exit 0 when up, 1 otherwise); --svg FILE
+               writes the fabric as a picture, each session coloured by its observed state
   lab exec     run CMD on NODE and return its exit code
                e.g. fabricspec lab exec leaf1 -- vtysh -c "show bgp summary"
   export containerlab  write the topology as a containerlab lab (FILE, a folder of FRR
