@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { relative } from "node:path";
 import type { LabDriver } from "../drivers/driver.js";
+import { BIRD } from "../kinds/calico-node.js";
 import type { CommandRunner } from "../transport/runner.js";
 
 /** Parsers of each command's output, exported for the unit tests. */
@@ -17,7 +18,8 @@ async function ask(runner: CommandRunner, argv: string[], parse: (out: string) =
   try {
     const r = await runner.run(argv, { timeoutMs: 10_000 });
     const out = `${r.stdout}\n${r.stderr}`;
-    return (r.exitCode === 0 || argv[0] === "bird" ? parse(out) : undefined) ?? `unknown (\`${argv.join(" ")}\` exit ${r.exitCode})`;
+    // bird --version prints on stderr, and BIRD 1.6 exits non-zero after it.
+    return (r.exitCode === 0 || argv[1] === "--version" ? parse(out) : undefined) ?? `unknown (\`${argv.join(" ")}\` exit ${r.exitCode})`;
   } catch (error) {
     return `unknown (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
   }
@@ -40,11 +42,13 @@ export async function runEnvironment(driver: LabDriver, projectDir: string): Pro
   const env: Record<string, string> = {};
   if (first) {
     const runner = driver.runner(first.name);
+    // BIRD is the Calico nodes': the embedded lab's BIRD 1.6 (on a VM it runs inside calico-node).
+    const node = driver.topology.hosts[0];
     const [frr, kernel, iproute2, bird] = await Promise.all([
       ask(runner, ["vtysh", "-c", "show version"], frrVersion),
       ask(runner, ["uname", "-r"], (out) => out.trim().split("\n")[0] || undefined),
       ask(runner, ["ip", "-V"], iproute2Version),
-      ask(runner, ["bird", "--version"], birdVersion),
+      node ? ask(driver.runner(node.name), [BIRD, "--version"], birdVersion) : Promise.resolve("none (no Kubernetes node)"),
     ]);
     Object.assign(env, { FRR: frr, BIRD: bird, kernel, iproute2 });
     env["versions.from"] = first.name;
