@@ -11,6 +11,7 @@ import { SETTLE_MS, type Budget } from "../lab/expect/budgets.js";
 import { fabricFindings } from "../lab/fabric/converge.js";
 import { measureConvergence, type ConvergenceFigures } from "../lab/fabric/measure.js";
 import type { PingOutcome } from "../lab/fabric/reachability.js";
+import { perSourceBounded } from "../lab/probes/bounded.js";
 import { birdProtocols, type BirdProtocol } from "../lab/probes/bird.js";
 import { frrDaemons, type FrrDaemons } from "../lab/probes/daemons.js";
 import {
@@ -110,9 +111,13 @@ export class FabricWorld extends World {
     return observe(node, "ping", () => ping(this.runner(node), target, options));
   }
 
-  /** Pings every pair at once and keeps the outcomes for a Then step. */
+  /**
+   * Pings every pair, bounded (each source's pings one after the other, a few sources per core at
+   * once, so a ping's timeout measures the network, not a queue of hundreds), and keeps the
+   * outcomes for a Then step.
+   */
   async pingEach(pairs: ReadonlyArray<{ from: string; to: string; toName: string; options: PingOptions }>): Promise<void> {
-    this.pings = await Promise.all(pairs.map(async ({ from, to, toName, options }) => ({ from, to, toName, result: await this.ping(from, to, options) })));
+    this.pings = await perSourceBounded(pairs, (p) => p.from, async ({ from, to, toName, options }) => ({ from, to, toName, result: await this.ping(from, to, options) }));
   }
 
   /** The pings a When step sent; none is a scenario written wrong. */
