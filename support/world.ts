@@ -73,6 +73,14 @@ export class FabricWorld extends World {
     return Promise.all(nodes.map(async (n): Promise<[N, T]> => [n, await look(n)]));
   }
 
+  /**
+   * Probes a matrix bounded, as pingEach does (each source's probes one after the other, a few
+   * sources per core at once): each pair with what was seen.
+   */
+  onEachFrom<N, T>(pairs: readonly N[], sourceOf: (pair: N) => string, look: (pair: N) => Promise<T>): Promise<Array<[N, T]>> {
+    return perSourceBounded(pairs, sourceOf, async (n): Promise<[N, T]> => [n, await look(n)]);
+  }
+
   // ---- The fabric ----------------------------------------------------------------------------
 
   bgpSummary(node: string): Promise<BgpSummary> {
