@@ -103,7 +103,10 @@ export class NetnsDriver implements LabDriver {
             [...plan.addressing].map(async ([ns, lines]) => {
               await ipBatch(lines, `address ${ns}`, ns);
               const sw = this.topology.switches.find((s) => namespaceOf(s.name) === ns);
-              if (sw) await startSwitch(this.topology, sw, spawn, signal);
+              if (sw) {
+                await this.noIcmpRateLimit(sw.name);
+                await startSwitch(this.topology, sw, spawn, signal);
+              }
             }),
           ),
         `addresses; ${FRR_DAEMONS.join(", ")} on ${this.topology.switches.length} switches`,
@@ -233,6 +236,16 @@ export class NetnsDriver implements LabDriver {
    * What addons (and scenario-time extensions such as Calico's modes) build with: every namespace
    * and process they create goes into the lab's record first.
    */
+  /**
+   * Lifts the kernel's ICMP rate limit in a switch's namespace (1 s a destination after a burst of
+   * ~6, per namespace): a host that traceroutes to every other rack gets its leaf's "time
+   * exceeded" for each, not for the first six only (at 16 racks the path check found "no answer").
+   */
+  private async noIcmpRateLimit(node: string): Promise<void> {
+    const result = await this.localRunner(node).run(["sh", "-c", "echo 0 > /proc/sys/net/ipv4/icmp_ratelimit && echo 0 > /proc/sys/net/ipv6/icmp/ratelimit"]);
+    if (result.exitCode !== 0) throw new LabError(`${node}: could not lift the ICMP rate limit: ${result.stderr.trim()}`);
+  }
+
   context(signal?: AbortSignal): NetnsContext {
     return netnsContext(this.topology, this.record, (node) => this.namespaceRunner(node), signal);
   }
