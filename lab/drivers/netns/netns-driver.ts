@@ -14,7 +14,7 @@ import { CALICO_NODE } from "../../kinds/calico-node.js";
 import { FRR_DAEMONS, FRR_SWITCH, type FrrDaemon } from "../../kinds/frr.js";
 import { rewriting, type NodeKind } from "../../kinds/kind.js";
 import { isAlive } from "../../lock.js";
-import { findNode, findSwitch, type Switch, type Topology } from "../../topology/model.js";
+import { findNode, findSwitch, nodeNames, type Switch, type Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandRunner } from "../../transport/runner.js";
 import { phaseTimer, unknownNode, unknownSwitch, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult } from "../driver.js";
@@ -102,11 +102,10 @@ export class NetnsDriver implements LabDriver {
           settleAll(
             [...plan.addressing].map(async ([ns, lines]) => {
               await ipBatch(lines, `address ${ns}`, ns);
-              const sw = this.topology.switches.find((s) => namespaceOf(s.name) === ns);
-              if (sw) {
-                await this.noIcmpRateLimit(sw.name);
-                await startSwitch(this.topology, sw, spawn, signal);
-              }
+              const node = nodeNames(this.topology).find((n) => namespaceOf(n) === ns);
+              if (node !== undefined) await this.noIcmpRateLimit(node);
+              const sw = this.topology.switches.find((s) => s.name === node);
+              if (sw) await startSwitch(this.topology, sw, spawn, signal);
             }),
           ),
         `addresses; ${FRR_DAEMONS.join(", ")} on ${this.topology.switches.length} switches`,
@@ -237,9 +236,9 @@ export class NetnsDriver implements LabDriver {
    * and process they create goes into the lab's record first.
    */
   /**
-   * Lifts the kernel's ICMP rate limit in a switch's namespace (1 s a destination after a burst of
+   * Lifts the kernel's ICMP rate limit in a node's namespace (a host forwards too, as a Calico node) (1 s a destination after a burst of
    * ~6, per namespace): a host that traceroutes to every other rack gets its leaf's "time
-   * exceeded" for each, not for the first six only (at 16 racks the path check found "no answer").
+   * exceeded" for each, not for the first few only (at 16 racks the path checks found "no answer").
    */
   private async noIcmpRateLimit(node: string): Promise<void> {
     const result = await this.localRunner(node).run(["sh", "-c", "echo 0 > /proc/sys/net/ipv4/icmp_ratelimit && echo 0 > /proc/sys/net/ipv6/icmp/ratelimit"]);
