@@ -109,3 +109,9 @@ export const selftestCalico = {
   ...selftest,
   tags: [common.tags, "@calico and @peering"].filter(Boolean).map((p) => `(${p})`).join(" and "),
 };
+
+/** test/self/calico.test.ts: the Calico overlay scenarios against a lab broken on purpose. */
+export const selftestOverlay = {
+  ...selftest,
+  tags: [common.tags, "@calico and @overlay"].filter(Boolean).map((p) => `(${p})`).join(" and "),
+};

@@ -7,8 +7,9 @@
  *   always  npm packages: `npm ci` when node_modules is missing or older than package-lock.json
  *   --deb   Debian packages the lab needs (frr, iproute2, iputils-ping, traceroute; openssh-server
  *           and netcat-openbsd for FABRICSPEC_TRANSPORT=ssh), checked by their binaries; installed
- *           with apt-get when root, else the command is printed. bird2 and procps (sysctl) run
- *           Calico's data plane on the embedded lab.
+ *           with apt-get when root, else the command is printed. procps (sysctl) and BIRD 1.6
+ *           (Debian's `bird` package, downloaded and unpacked into /var/cache/fabricspec, not
+ *           installed) run Calico's data plane on the embedded lab.
  *   --vagrant vagrant and vagrant-libvirt, for `npm run check`'s `vagrant validate` of
  *           lab/vagrant/Vagrantfile (no VM is started).
  *           Skipped with FABRICSPEC_DRIVER=inventory: the lab's own nodes run every command.
@@ -18,7 +19,8 @@
  * boot, the Debian default.)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readlinkSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -56,8 +58,16 @@ const DEBIAN = {
   traceroute: ["traceroute"],
   "openssh-server": ["/usr/sbin/sshd"],
   "netcat-openbsd": ["nc.openbsd"],
-  bird2: ["/usr/sbin/bird", "/usr/sbin/birdc"],
   procps: ["/usr/sbin/sysctl"],
+};
+
+/**
+ * Debian packages unpacked into the machine's cache, never installed: BIRD 1.6 (Debian 12's `bird`
+ * 1.6.8, the line calico-node's BIRD is forked from) runs the embedded lab's Calico nodes, and its
+ * package conflicts with bird2's. lab/kinds/calico-node.ts runs it from here (BIRD_HOME).
+ */
+const UNPACKED = {
+  bird: { dir: "/var/cache/fabricspec/bird-1.6", files: ["usr/sbin/bird", "usr/sbin/birdc"], version: /^BIRD version 1\.6\./ },
 };
 
 /** For `npm run check` only: the real `vagrant validate` of the Vagrantfile, libvirt settings included. */
@@ -70,7 +80,6 @@ const VAGRANT = {
 const SERVICES = {
   frr: { unit: "frr", program: /^\/usr\/lib\/frr\// },
   "openssh-server": { unit: "ssh", program: /^(\/usr\/sbin\/)?sshd\b/ },
-  bird2: { unit: "bird", program: /^\/usr\/sbin\/bird\b/ },
 };
 
 /** PIDs of a service's processes in this (the root) network namespace; lab daemons live in other ones. */
@@ -133,7 +142,49 @@ function debianPackages(table = DEBIAN) {
   if (result.status !== 0) fail(`apt-get failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
 }
 
+/** Downloads each package of `table` that is not unpacked yet and unpacks it into its directory. */
+function unpackedPackages(table = UNPACKED) {
+  const missing = Object.keys(table).filter((pkg) => table[pkg].files.some((file) => !existsSync(join(table[pkg].dir, file))));
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0 || !which("apt-get")) {
+    fail(`missing ${missing.map((pkg) => `${pkg} in ${table[pkg].dir}`).join(", ")}: run this as root (it downloads the Debian packages with apt-get download and unpacks them with dpkg-deb -x)`);
+  }
+  say(`unpacking Debian packages into the cache (${missing.map((pkg) => `${pkg} -> ${table[pkg].dir}`).join(", ")})…`);
+  const scratch = mkdtempSync(join(tmpdir(), "fabricspec-deb-"));
+  try {
+    // apt-get download writes into its working directory as the _apt user, where it can.
+    chmodSync(scratch, 0o777);
+    let result = spawnSync("apt-get", ["download", "-q", ...missing], { cwd: scratch, stdio: "inherit" });
+    if (result.status !== 0) {
+      run("apt-get", ["update", "-q"]);
+      result = spawnSync("apt-get", ["download", "-q", ...missing], { cwd: scratch, stdio: "inherit" });
+    }
+    if (result.status !== 0) fail(`apt-get download ${missing.join(" ")} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+    for (const pkg of missing) {
+      const deb = readdirSync(scratch).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb"));
+      if (!deb) fail(`apt-get download ${pkg} left no ${pkg}_*.deb`);
+      const { dir, files, version } = table[pkg];
+      const partial = `${dir}.partial`;
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(partial, { recursive: true });
+      const unpack = spawnSync("dpkg-deb", ["-x", join(scratch, deb), partial], { stdio: "inherit" });
+      if (unpack.status !== 0) fail(`dpkg-deb -x ${deb} failed (exit ${unpack.status ?? unpack.signal})`);
+      const printed = spawnSync(join(partial, files[0]), ["--version"], { encoding: "utf8" });
+      const said = `${printed.stdout ?? ""}${printed.stderr ?? ""}`.trim();
+      if (!version.test(said)) fail(`${deb}: ${files[0]} --version says "${said}", not ${version}`);
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(partial, dir);
+      say(`${deb} unpacked into ${dir} (${said})`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 npmPackages();
 // The inventory driver runs every command on the lab's own nodes, over SSH: nothing to install here.
-if (process.argv.includes("--deb") && process.env.FABRICSPEC_DRIVER !== "inventory") debianPackages();
+if (process.argv.includes("--deb") && process.env.FABRICSPEC_DRIVER !== "inventory") {
+  debianPackages();
+  unpackedPackages();
+}
 if (process.argv.includes("--vagrant")) debianPackages(VAGRANT);

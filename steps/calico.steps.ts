@@ -1,5 +1,5 @@
 import { Given, Then, When } from "@cucumber/cucumber";
-import { leafSessionFindings, meshSessionFindings, noPodRouteFindings, nodeSessionFindings, overlayPathFindings, podPathFindings, podRouteFindings, statedNodeSessionFindings } from "../lab/calico/judge.js";
+import { calicoNodeReadinessFindings, leafSessionFindings, meshSessionFindings, noPodRouteFindings, nodeSessionFindings, overlayPathFindings, podPathFindings, podRouteFindings, statedNodeSessionFindings } from "../lab/calico/judge.js";
 import { crossRackPairs, onePerOtherRack } from "../lab/fabric/reachability.js";
 import { leaves, spines, type Host } from "../lab/topology/model.js";
 import { expectNoFindings } from "../support/findings.js";
@@ -61,16 +61,24 @@ When("every pod pings every pod in the other racks", async function (this: Fabri
 Then("every pod's path to the other racks goes through its node, its leaf, the spines, the other leaf and the other node", async function (this: FabricWorld) {
   const plan = this.calicoPlan();
   const traces = await this.onEachFrom(onePerOtherRack(plan.nodes), ({ from }) => from.pod.name, ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
-  expectNoFindings(traces.flatMap(([{ from, to }, trace]) => podPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached)));
+  const owned = await this.nodeAddressOwners(plan.nodes.map((n) => n.node));
+  expectNoFindings(traces.flatMap(([{ from, to }, trace]) => podPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached, owned)));
 });
 
 Then("every pod's path to the other racks crosses no switch", async function (this: FabricWorld) {
   const plan = this.calicoPlan();
   const traces = await this.onEachFrom(onePerOtherRack(plan.nodes), ({ from }) => from.pod.name, ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
-  expectNoFindings(traces.flatMap(([{ from, to }, trace]) => overlayPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached)));
+  const owned = await this.nodeAddressOwners(plan.nodes.map((n) => n.node));
+  expectNoFindings(traces.flatMap(([{ from, to }, trace]) => overlayPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached, owned)));
 });
 
 Then("every Kubernetes node has an established BGP session with every other node in AS {int}", async function (this: FabricWorld, asn: number) {
   const birds = await this.onEach(this.topology.hosts, (h) => this.birdProtocols(h.name));
   expectNoFindings(birds.flatMap(([h, protocols]) => meshSessionFindings(this.topology, h, protocols, asn)));
+});
+
+Then("every Kubernetes node is ready as calico-node judges it: its BGP sessions Established, its routes programmed", async function (this: FabricWorld) {
+  const plan = this.calicoPlan();
+  const observed = await this.onEach(plan.nodes, async (n) => ({ protocols: await this.birdProtocols(n.node), routes: await this.kernelRoutes(n.node) }));
+  expectNoFindings(observed.flatMap(([n, o]) => calicoNodeReadinessFindings(plan, n, o.protocols, o.routes)));
 });

@@ -4,6 +4,7 @@
  * one rule for failed versus broken (./world/observe.ts). Steps call it and judge what it returns.
  */
 import { setWorldConstructor, World, type IWorldOptions } from "@cucumber/cucumber";
+import { ownedAddresses } from "../lab/calico/judge.js";
 import { calicoPlan, type CalicoPlan } from "../lab/calico/resources.js";
 import type { LabDriver, PodNetwork, PodNetworkMode } from "../lab/drivers/driver.js";
 import { LabError } from "../lab/errors.js";
@@ -11,6 +12,7 @@ import { SETTLE_MS, type Budget } from "../lab/expect/budgets.js";
 import { fabricFindings } from "../lab/fabric/converge.js";
 import { measureConvergence, type ConvergenceFigures } from "../lab/fabric/measure.js";
 import type { PingOutcome } from "../lab/fabric/reachability.js";
+import { interfaceAddresses } from "../lab/probes/addresses.js";
 import { perSourceBounded } from "../lab/probes/bounded.js";
 import { birdProtocols, type BirdProtocol } from "../lab/probes/bird.js";
 import { frrDaemons, type FrrDaemons } from "../lab/probes/daemons.js";
@@ -145,14 +147,21 @@ export class FabricWorld extends World {
     if (!this.lab.podNetwork) throw new LabError(noPodNetworks(this.lab));
     const messages: string[] = [];
     this.podNetwork = await this.lab.podNetwork(mode, (m) => messages.push(m));
-    this.attach(`pod network: ${mode}${messages.length ? `\n${messages.join("\n")}` : " (the lab was in this mode already)"}`, "text/plain");
+    const how = this.podNetwork.encapsulation === "none" ? "" : ` (${this.podNetwork.encapsulation.toUpperCase()} encapsulation)`;
+    this.attach(`pod network: ${mode}${how}${messages.length ? `\n${messages.join("\n")}` : " (the lab was in this mode already)"}`, "text/plain");
   }
 
   /** The plan of the Calico mode the lab is in: each node's AS, peers, pod block and test pod. */
   calicoPlan(): CalicoPlan {
     const mode = this.podNetwork?.mode;
     if (mode === undefined || mode === "none") throw new LabError("no pod network: a Given step that deploys Calico must come first");
-    return calicoPlan(this.topology, mode);
+    return calicoPlan(this.topology, mode, this.podNetwork?.encapsulation === "vxlan" ? "vxlan" : "ipip");
+  }
+
+  /** Every address the nodes report on their own interfaces, by owner: a traceroute hop is judged by who answered. */
+  async nodeAddressOwners(nodes: readonly string[]): Promise<Map<string, string>> {
+    const reports = await Promise.all(nodes.map(async (n) => [n, await observe(n, "addresses", () => interfaceAddresses(this.runner(n)))] as const));
+    return ownedAddresses(reports);
   }
 
   /** The BIRD protocols of a Kubernetes node, as its lab reaches calico-node's BIRD. */

@@ -42,6 +42,9 @@ Feature: Calico peers with the fabric, one AS per rack
         | 10.0.101.101 | k8s-node-l1-1   | 65101     |
         | 10.0.101.102 | k8s-node-l1-2   | 65101     |
 
+    Scenario: every node is ready as calico-node judges it
+      Then every Kubernetes node is ready as calico-node judges it: its BGP sessions Established, its routes programmed
+
   Rule: every pod block is routed through the fabric
 
     Scenario: the leaves reflect every pod block to the nodes

@@ -5,7 +5,7 @@ import { fixture } from "../probes/fake-runner.js";
 import { findNode, type Node } from "../topology/model.js";
 import { loadTopology } from "../topology/load.js";
 import { leafPeeringCommands, leafUnpeeringCommands } from "./fabric.js";
-import { expectedLeafPeers, expectedPodRoutes, meshSessionFindings, nodeSessionFindings, overlayPathFindings, podPathFindings, podRouteFindings, statedNodeSessionFindings } from "./judge.js";
+import { calicoNodeReadinessFindings, ownedAddresses, expectedLeafPeers, expectedPodRoutes, meshSessionFindings, vxlanRouteFindings, nodeSessionFindings, overlayPathFindings, podPathFindings, podRouteFindings, statedNodeSessionFindings } from "./judge.js";
 import { calicoPlan } from "./resources.js";
 
 const t = loadTopology();
@@ -48,7 +48,7 @@ test("nodeSessionFindings: BIRD's own words for a node in the wrong AS", () => {
   assert.ok(l21.kind === "host");
   assert.deepEqual(nodeSessionFindings(t, l21, result("bird-2.0.12-protocols-k8s-node-l2-1-wrong-local-as.txt")), [
     "k8s-node-l2-1 speaks BGP to leaf2 10.0.102.1 as AS 64512 (expected its leaf's AS 65102: one AS per rack)",
-    'k8s-node-l2-1: the BGP session with leaf2 10.0.102.1 is Active, last error "Received: Bad peer AS" (expected Established)',
+    'k8s-node-l2-1: the BGP session with leaf2 10.0.102.1 is Active, last error "Received: Bad peer AS" (expected Established): leaf2 refuses the AS k8s-node-l2-1 speaks (expected its leaf\'s AS 65102, one AS per rack)',
   ]);
   const l11 = node("k8s-node-l1-1");
   assert.ok(l11.kind === "host");
@@ -129,4 +129,42 @@ test("overlayPathFindings: the overlay hides the fabric; a switch on the path, o
     `${from.pod.name}'s path to ${to.pod.name} shows the switches leaf1, spine1 (expected none: the overlay hides the fabric)`,
     `${from.pod.name}'s path to ${to.pod.address} (${to.pod.name}) does not reach it`,
   ]);
+});
+
+test("vxlanRouteFindings and calicoNodeReadinessFindings: Felix's routes through vxlan.calico, BIRD's sessions Established", () => {
+  const overlay = calicoPlan(t, "overlay", "vxlan");
+  const me = overlay.nodes[0];
+  assert.ok(me);
+  const others = overlay.nodes.slice(1);
+  const routes = [
+    { dst: me.block, type: "blackhole", nexthops: [] },
+    { dst: `${me.pod.address}/32`, nexthops: [{ gateway: undefined, dev: me.pod.hostInterface }] },
+    ...others.map((o) => ({ dst: o.block, nexthops: [{ gateway: o.block.split("/")[0], dev: "vxlan.calico" }] })),
+  ];
+  const established: BirdProtocol[] = others.map((o) => ({ name: `Mesh_${o.address.replaceAll(".", "_")}`, proto: "BGP", table: "master", state: "up", info: "Established", description: undefined, channels: [], routes: {}, bgp: { state: "Established", neighborAddress: o.address, neighborAs: 64512, localAs: 64512, lastError: undefined, session: "internal multihop AS4", neighborId: undefined, sourceAddress: me.address } }));
+  assert.deepEqual(vxlanRouteFindings(overlay, me, routes), []);
+  assert.deepEqual(calicoNodeReadinessFindings(overlay, me, established, routes), []);
+  const [first, ...rest] = others;
+  assert.ok(first);
+  const wrong = [...routes.filter((r) => r.dst !== first.block), { dst: first.block, nexthops: [{ gateway: "10.0.101.1", dev: "eth1" }] }];
+  assert.deepEqual(vxlanRouteFindings(overlay, me, wrong), [
+    `${me.node} routes ${first.block} (${first.node}'s pod block) via 10.0.101.1 dev eth1 (expected via ${first.block.split("/")[0]} dev vxlan.calico, ${first.node}'s tunnel address)`,
+  ]);
+  const down: BirdProtocol[] = established.map((p, i) => (i === 0 && p.bgp ? { ...p, state: "start", info: "Active", bgp: { ...p.bgp, state: "Active" } } : p));
+  assert.deepEqual(calicoNodeReadinessFindings(overlay, me, down, routes.filter((r) => r.dst !== `${me.pod.address}/32`)), [
+    `${me.node}: calico-node -bird-ready fails: BGP not established with ${first.address} (Mesh_${first.address.replaceAll(".", "_")}: Active, Active)`,
+    `${me.node}: calico-node -felix-ready fails: no route to its pod ${me.pod.name} ${me.pod.address} through a cali* interface (found none)`,
+  ]);
+  assert.equal(rest.length, others.length - 1);
+});
+
+test("podPathFindings: a node that answers from an address no topology names (a VM's NAT address) is judged by the node that owns it", () => {
+  const [from, to] = [plan.nodes[1], plan.nodes[3]];
+  assert.ok(from && to);
+  const hops = ["10.0.2.15", "10.0.101.1", "172.16.0.0", "172.16.0.3", "10.0.2.15", "192.168.0.193"];
+  const owned = ownedAddresses([[from.node, [{ interface: "eth0", address: "10.0.2.15" }, { interface: "lo", address: "127.0.0.1" }]]]);
+  assert.deepEqual(podPathFindings(t, plan, from, to, hops, true, new Map([...owned, ["10.0.2.15#", "x"]])).length, 1, "the other node's hop is still the first node's address");
+  const both = new Map([["10.0.2.15", from.node], ["10.0.2.16", to.node]]);
+  assert.deepEqual(podPathFindings(t, plan, from, to, ["10.0.2.15", "10.0.101.1", "172.16.0.0", "172.16.0.3", "10.0.2.16", "192.168.0.193"], true, both), []);
+  assert.match(podPathFindings(t, plan, from, to, hops.map((h) => (h === "10.0.2.15" ? "10.0.9.9" : h)), true)[0] ?? "", /10\.0\.9\.9 \(\?\)/);
 });

@@ -5,11 +5,12 @@
  */
 import { differences } from "../expect/partial.js";
 import { expectedRoutes } from "../fabric/expected.js";
-import { peerFindings, type ExpectedPeer, type ObservedPeer, type ObservedRoute } from "../fabric/judge.js";
+import { nextHopKey, peerFindings, type ExpectedPeer, type ObservedPeer, type ObservedRoute } from "../fabric/judge.js";
 import type { BirdProtocol } from "../probes/bird.js";
 import { contains, parseCidr } from "../topology/ip.js";
 import { bgpPeers, findSwitch, type Host, type Node, type Topology } from "../topology/model.js";
 import { rackNodes } from "./fabric.js";
+import { VXLAN, vxlanTunnel } from "./felix.js";
 import type { CalicoNodePlan, CalicoPlan } from "./resources.js";
 
 /** A pod block a node should route, over which next hops; `blackhole` for the node's own block. */
@@ -51,6 +52,8 @@ export function expectedPodRoutes(t: Topology, plan: CalicoPlan, at: Node): Expe
 /** Every expected pod block route must be in the kernel, over exactly its next hops. */
 export function podRouteFindings(t: Topology, plan: CalicoPlan, at: Node, routes: readonly (ObservedRoute & { type?: string })[], only?: (r: ExpectedPodRoute) => boolean): string[] {
   const names = addressNames(t, plan);
+  // An unnumbered next hop is named by the interface it leaves through (judge.ts nextHopKey).
+  if (at.kind === "switch") for (const p of bgpPeers(t, at)) if (p.unnumbered) names.set(p.address, p.node);
   const findings: string[] = [];
   for (const want of expectedPodRoutes(t, plan, at).filter(only ?? (() => true))) {
     const what = `${want.prefix} (${want.owner}'s pod block)`;
@@ -64,7 +67,7 @@ export function podRouteFindings(t: Topology, plan: CalicoPlan, at: Node, routes
       findings.push(`${at.name} has no route to ${what} (expected via ${wantText})`);
       continue;
     }
-    const have = found.nexthops.map((h) => h.gateway ?? "(direct)").sort();
+    const have = found.nexthops.map(nextHopKey).sort();
     if (have.join(",") !== want.nextHops.map((h) => h.address).sort().join(",")) {
       findings.push(`${at.name} routes ${what} via ${have.map((ip) => `${names.get(ip) ?? "?"} ${ip}`).join(", ")} (expected via ${wantText})`);
     }
@@ -109,27 +112,43 @@ export function nodeSessionFindings(t: Topology, host: Host, protocols: readonly
   for (const session of own) {
     const bgp = session.bgp;
     if (!bgp) continue;
-    if (bgp.localAs !== leaf.asn) findings.push(`${host.name} speaks BGP to ${leaf.name} ${gateway} as AS ${bgp.localAs ?? "?"} (expected its leaf's AS ${leaf.asn}: one AS per rack)`);
+    // BIRD 1.x (and calico-node's birdcl) print the local AS of an Established iBGP session only.
+    if (bgp.localAs !== undefined && bgp.localAs !== leaf.asn) findings.push(`${host.name} speaks BGP to ${leaf.name} ${gateway} as AS ${bgp.localAs ?? "?"} (expected its leaf's AS ${leaf.asn}: one AS per rack)`);
     if (bgp.neighborAs !== leaf.asn) findings.push(`${host.name} expects AS ${bgp.neighborAs ?? "?"} of ${leaf.name} ${gateway} (expected ${leaf.asn})`);
     if (bgp.state !== "Established") {
       const why = bgp.lastError ? `, last error "${bgp.lastError}"` : session.info && session.info !== bgp.state ? ` (${session.info})` : "";
-      findings.push(`${host.name}: the BGP session with ${leaf.name} ${gateway} is ${bgp.state}${why} (expected Established)`);
+      const refused = /Bad peer AS/.test(bgp.lastError ?? session.info) ? `: ${leaf.name} refuses the AS ${host.name} speaks (expected its leaf's AS ${leaf.asn}, one AS per rack)` : "";
+      findings.push(`${host.name}: the BGP session with ${leaf.name} ${gateway} is ${bgp.state}${why} (expected Established)${refused}`);
     }
   }
   return findings;
 }
 
 /** Who owns each address the lab uses: interfaces, loopbacks, gateways, nodes and pods. */
-export function addressNames(t: Topology, plan: CalicoPlan | undefined): Map<string, string> {
-  const names = new Map<string, string>();
+/**
+ * Who owns each address: the topology's switches and hosts, the plan's pods, and what the nodes
+ * report of their own interfaces (`owned`: on a VM a node answers a traceroute from its first
+ * address, the NAT one, which no topology names), so a hop is judged by the node that answered.
+ */
+export function addressNames(t: Topology, plan: CalicoPlan | undefined, owned: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  const names = new Map<string, string>(owned);
   for (const sw of t.switches) {
     names.set(sw.loopback, sw.name);
     if (sw.rack) names.set(sw.rack.gateway, sw.name);
-    for (const i of sw.interfaces) names.set(i.ip, sw.name);
+    for (const i of sw.interfaces) if (!i.unnumbered) names.set(i.ip, sw.name);
   }
   for (const h of t.hosts) names.set(h.address, h.name);
   for (const n of plan?.nodes ?? []) names.set(n.pod.address, n.pod.name);
   return names;
+}
+
+/** The addresses a node reported, as owners for addressNames: "k8s-node-l1-1 eth0" for 10.0.2.15. */
+export function ownedAddresses(reports: ReadonlyArray<readonly [string, ReadonlyArray<{ interface: string; address: string }>]>): Map<string, string> {
+  const owned = new Map<string, string>();
+  for (const [node, addresses] of reports) {
+    for (const a of addresses) if (!a.address.startsWith("127.")) owned.set(a.address, node);
+  }
+  return owned;
 }
 
 /**
@@ -143,8 +162,9 @@ export function podPathFindings(
   to: CalicoNodePlan,
   hops: ReadonlyArray<string | undefined>,
   reached: boolean,
+  owned: ReadonlyMap<string, string> = new Map(),
 ): string[] {
-  const names = addressNames(t, plan);
+  const names = addressNames(t, plan, owned);
   const name = (ip: string | undefined) => (ip === undefined ? "*" : `${ip} (${names.get(ip) ?? "?"})`);
   const spineCount = Math.max(0, (expectedRoutes(t, leafOf(t, from).leaf).find((r) => r.prefix === leafOf(t, to).subnet)?.hops ?? 2) - 1);
   const expected = [from.node, from.leaf, ...Array<string>(spineCount).fill("a spine"), to.leaf, to.node, to.pod.name];
@@ -191,10 +211,61 @@ export function meshSessionFindings(t: Topology, host: Host, protocols: readonly
 }
 
 /** A pod's path to a pod in another rack through the overlay: it reaches it, and no switch answers on the way. */
-export function overlayPathFindings(t: Topology, plan: CalicoPlan, from: CalicoNodePlan, to: CalicoNodePlan, hops: ReadonlyArray<string | undefined>, reached: boolean): string[] {
-  const names = addressNames(t, plan);
+export function overlayPathFindings(t: Topology, plan: CalicoPlan, from: CalicoNodePlan, to: CalicoNodePlan, hops: ReadonlyArray<string | undefined>, reached: boolean, owned: ReadonlyMap<string, string> = new Map()): string[] {
+  const names = addressNames(t, plan, owned);
   const switches = hops.map((ip) => (ip === undefined ? undefined : names.get(ip))).filter((n) => n !== undefined && t.switches.some((s) => s.name === n));
   const findings = switches.length ? [`${from.pod.name}'s path to ${to.pod.name} shows the switches ${switches.join(", ")} (expected none: the overlay hides the fabric)`] : [];
   if (!reached) findings.push(`${from.pod.name}'s path to ${to.pod.address} (${to.pod.name}) does not reach it`);
+  return findings;
+}
+
+/**
+ * A node's routes in the VXLAN overlay, as Felix programs them: a blackhole for its own block, and
+ * every other node's block via that node's tunnel address through the VXLAN device.
+ */
+export function vxlanRouteFindings(plan: CalicoPlan, node: CalicoNodePlan, routes: readonly KernelRouteLike[]): string[] {
+  const findings: string[] = [];
+  for (const owner of plan.nodes) {
+    const found = routes.find((r) => r.dst === owner.block);
+    if (owner.node === node.node) {
+      if (found?.type !== "blackhole") findings.push(`${node.node} has ${found ? `a ${found.type ?? "unicast"} route` : "no route"} for its own block ${owner.block} (expected a blackhole, as Felix programs it)`);
+      continue;
+    }
+    const tunnel = vxlanTunnel(owner);
+    const want = `via ${tunnel.address} dev ${VXLAN.device}`;
+    const have = found?.nexthops.map((h) => `via ${h.gateway ?? "(direct)"} dev ${h.dev ?? "?"}`) ?? [];
+    if (have.length !== 1 || have[0] !== want) {
+      findings.push(`${node.node} routes ${owner.block} (${owner.node}'s pod block) ${have.length ? have.join(", ") : "nowhere"} (expected ${want}, ${owner.node}'s tunnel address)`);
+    }
+  }
+  return findings;
+}
+
+/** A kernel route as the judges read it: the destination, its type and its next hops' gateway and device. */
+export interface KernelRouteLike {
+  readonly dst: string;
+  readonly type?: string;
+  readonly nexthops: ReadonlyArray<{ readonly gateway?: string | undefined; readonly dev?: string }>;
+}
+
+/**
+ * Readiness as calico-node judges it (`calico-node -bird-ready -felix-ready`, calico's
+ * node/pkg/health): BIRD answers and every BGP session it has is Established ("BGP not established
+ * with <peer>"); Felix has programmed the node's routes: the route to each local pod through its
+ * cali* interface, and in the VXLAN overlay the routes through vxlan.calico.
+ */
+export function calicoNodeReadinessFindings(plan: CalicoPlan, node: CalicoNodePlan, protocols: readonly BirdProtocol[], routes: readonly KernelRouteLike[]): string[] {
+  const findings: string[] = [];
+  const sessions = protocols.filter((p) => p.bgp);
+  if (sessions.length === 0) findings.push(`${node.node}: calico-node -bird-ready fails: BIRD has no BGP session (protocols: ${protocols.map((p) => p.name).join(", ") || "none"})`);
+  for (const p of sessions.filter((p) => p.bgp?.state !== "Established")) {
+    findings.push(`${node.node}: calico-node -bird-ready fails: BGP not established with ${p.bgp?.neighborAddress ?? "?"} (${p.name}: ${p.bgp?.state ?? p.state}${p.info ? `, ${p.info}` : ""})`);
+  }
+  const pod = routes.find((r) => r.dst === `${node.pod.address}/32`);
+  const dev = pod?.nexthops[0]?.dev;
+  if (!dev?.startsWith("cali")) {
+    findings.push(`${node.node}: calico-node -felix-ready fails: no route to its pod ${node.pod.name} ${node.pod.address} through a cali* interface (found ${pod ? `dev ${dev ?? "?"}` : "none"})`);
+  }
+  if (plan.encapsulation === "vxlan") findings.push(...vxlanRouteFindings(plan, node, routes).map((f) => `calico-node -felix-ready fails: ${f}`));
   return findings;
 }

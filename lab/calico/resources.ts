@@ -11,7 +11,7 @@ import { formatPath, parseYamlDocuments } from "../yaml-file.js";
 import { contains, ipToNumber, networkOf, numberToIp, parseCidr } from "../topology/ip.js";
 import { findSwitch, leaves, type Host, type Topology } from "../topology/model.js";
 import { CALICO_DEFAULT_AS, renderCalicoResources } from "./defaults.js";
-import type { CalicoMode } from "./modes.js";
+import type { CalicoMode, OverlayEncapsulation } from "./modes.js";
 import { calicoResourceSchema, type BgpConfiguration, type CalicoNode, type CalicoResource, type IpPool } from "./schema.js";
 import { parseSelector } from "./selector.js";
 
@@ -73,6 +73,8 @@ export interface CalicoNodePlan {
 
 export interface CalicoPlan {
   readonly mode: CalicoMode;
+  /** The overlay's encapsulation these resources were asked for (peering mode: none). */
+  readonly encapsulation: "none" | OverlayEncapsulation;
   /** The file the resources came from, or "rendered from topology NAME". */
   readonly source: string;
   readonly resources: readonly CalicoResource[];
@@ -81,26 +83,26 @@ export interface CalicoPlan {
   readonly nodes: readonly CalicoNodePlan[];
 }
 
-/** The resources file of a topology and mode, when the topology has one. */
-export function calicoResourcesFile(t: Topology, mode: CalicoMode): string {
-  return `${CALICO_DIR}${t.name}/${mode}.yaml`;
+/** The resources file of a topology and mode (overlay-vxlan.yaml for the VXLAN overlay), when the topology has one. */
+export function calicoResourcesFile(t: Topology, mode: CalicoMode, overlay: OverlayEncapsulation = "ipip"): string {
+  return `${CALICO_DIR}${t.name}/${mode === "overlay" && overlay === "vxlan" ? "overlay-vxlan" : mode}.yaml`;
 }
 
 /** The resources of a mode as `calicoctl apply -f` takes them: the topology's file, or rendered from the topology. */
-export function calicoResourcesText(t: Topology, mode: CalicoMode): { readonly text: string; readonly source: string } {
-  const file = calicoResourcesFile(t, mode);
+export function calicoResourcesText(t: Topology, mode: CalicoMode, overlay: OverlayEncapsulation = "ipip"): { readonly text: string; readonly source: string } {
+  const file = calicoResourcesFile(t, mode, overlay);
   if (existsSync(file)) return { text: readFileSync(file, "utf8"), source: file };
-  return { text: renderCalicoResources(t, mode), source: `rendered from topology "${t.name}"` };
+  return { text: renderCalicoResources(t, mode, overlay), source: `rendered from topology "${t.name}"` };
 }
 
 /** Loads (or renders) and validates the resources of a mode, and plans the nodes from them. */
-export function calicoPlan(t: Topology, mode: CalicoMode): CalicoPlan {
-  const { text, source } = calicoResourcesText(t, mode);
-  return parseCalicoResources(t, mode, text, source);
+export function calicoPlan(t: Topology, mode: CalicoMode, overlay: OverlayEncapsulation = "ipip"): CalicoPlan {
+  const { text, source } = calicoResourcesText(t, mode, overlay);
+  return parseCalicoResources(t, mode, text, source, overlay);
 }
 
 /** Validates multi-document YAML against the schema and the topology; `source` names it in messages. */
-export function parseCalicoResources(t: Topology, mode: CalicoMode, text: string, source: string): CalicoPlan {
+export function parseCalicoResources(t: Topology, mode: CalicoMode, text: string, source: string, overlay: OverlayEncapsulation = "ipip"): CalicoPlan {
   const yaml = parseYamlDocuments(text);
   if ("issues" in yaml) throw new CalicoResourceError(source, yaml.issues);
 
@@ -117,7 +119,7 @@ export function parseCalicoResources(t: Topology, mode: CalicoMode, text: string
     }
   });
   if (issues.length > 0) throw new CalicoResourceError(source, issues);
-  const plan = planFrom(t, mode, resources, source, issues);
+  const plan = planFrom(t, mode, overlay, resources, source, issues);
   if (issues.length > 0 || !plan) throw new CalicoResourceError(source, issues);
   return plan;
 }
@@ -131,7 +133,7 @@ function describeDocument(index: number, data: unknown): string {
 
 
 /** Cross-checks the resources with the topology and with the mode's design; adds to `issues`. */
-function planFrom(t: Topology, mode: CalicoMode, resources: readonly CalicoResource[], source: string, issues: CalicoIssue[]): CalicoPlan | undefined {
+function planFrom(t: Topology, mode: CalicoMode, overlay: OverlayEncapsulation, resources: readonly CalicoResource[], source: string, issues: CalicoIssue[]): CalicoPlan | undefined {
   const add = (path: string, message: string) => issues.push({ path, message });
   const of = <K extends CalicoResource["kind"]>(kind: K) => resources.filter((r): r is Extract<CalicoResource, { kind: K }> => r.kind === kind);
   const hostNames = t.hosts.map((h) => h.name).join(", ");
@@ -161,6 +163,10 @@ function planFrom(t: Topology, mode: CalicoMode, resources: readonly CalicoResou
     }
     if (mode === "overlay" && pool.spec.ipipMode === "Never" && pool.spec.vxlanMode === "Never") {
       add(`IPPool ${pool.metadata.name}`, "overlay mode needs ipipMode or vxlanMode: the fabric does not carry pod routes");
+    } else if (mode === "overlay" && overlay === "vxlan" && (pool.spec.vxlanMode === "Never" || pool.spec.ipipMode !== "Never")) {
+      add(`IPPool ${pool.metadata.name}`, "the VXLAN overlay needs vxlanMode Always (or CrossSubnet) and ipipMode Never");
+    } else if (mode === "overlay" && overlay === "ipip" && pool.spec.ipipMode === "Never") {
+      add(`IPPool ${pool.metadata.name}`, "the IPIP overlay needs ipipMode Always (or CrossSubnet)");
     }
     if (mode === "peering" && (pool.spec.ipipMode !== "Never" || pool.spec.vxlanMode !== "Never")) {
       add(`IPPool ${pool.metadata.name}`, "peering mode routes pods natively: ipipMode and vxlanMode must be Never");
@@ -248,7 +254,7 @@ function planFrom(t: Topology, mode: CalicoMode, resources: readonly CalicoResou
     };
   });
   if (issues.length > 0) return undefined;
-  return { mode, source, resources, mesh, pools: pools.map((p) => p.spec.cidr), nodes: planned.filter((n): n is CalicoNodePlan => n !== undefined) };
+  return { mode, encapsulation: mode === "overlay" ? overlay : "none", source, resources, mesh, pools: pools.map((p) => p.spec.cidr), nodes: planned.filter((n): n is CalicoNodePlan => n !== undefined) };
 }
 
 /** The `index`-th block of a pool, or undefined when the pool is exhausted. */

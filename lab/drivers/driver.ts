@@ -1,5 +1,5 @@
 /** The LabDriver port: how a lab is checked, built, inspected, reached and removed. */
-import type { PodNetworkMode } from "../calico/modes.js";
+import type { OverlayEncapsulation, PodNetworkMode } from "../calico/modes.js";
 import { UnknownNodeError } from "../errors.js";
 import { nodeNames, type Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
@@ -110,6 +110,8 @@ export interface Pod {
 
 export interface PodNetwork {
   readonly mode: PodNetworkMode;
+  /** How the overlay carries pod traffic (none: peering, or no pod network). */
+  readonly encapsulation: "none" | OverlayEncapsulation;
   /** The test pods, one per Kubernetes node (none in mode "none"). */
   readonly pods: readonly Pod[];
   /**

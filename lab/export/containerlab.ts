@@ -130,7 +130,8 @@ function switchNode(t: Topology, sw: Switch, options: ContainerlabOptions, mgmt:
   const hostPorts = t.hosts.filter((h) => h.leaf === sw.name).map((h) => h.leafPort);
   const addressing = [
     `ip addr add ${sw.loopback}/32 dev lo`,
-    ...sw.interfaces.map((i) => `ip addr add ${i.cidr} dev ${i.name}`),
+    // Unnumbered: no address, IPv6 on for the link-local address BGP runs over (as in the netns lab).
+    ...sw.interfaces.map((i) => (i.unnumbered ? `sysctl -qw net.ipv6.conf.${i.name}.disable_ipv6=0` : `ip addr add ${i.cidr} dev ${i.name}`)),
     ...(sw.rack
       ? [
           `ip link add ${sw.rack.bridge} type bridge`,
@@ -181,10 +182,14 @@ function links(t: Topology): { endpoints: [string, string] }[] {
   return out;
 }
 
+/** IPv6 on in a switch container (Docker's default is off), set when the container is made. */
+const IPV6_ON = { "net.ipv6.conf.all.disable_ipv6": 0, "net.ipv6.conf.default.disable_ipv6": 0 };
+
 export function containerlabExport(t: Topology, options: ContainerlabOptions): ContainerlabExport {
   const mgmt = managementAddresses(t, options.mgmtSubnet);
   const address = (name: string) => mgmt.get(name) ?? "";
   const nodes: Record<string, unknown> = {};
+  const unnumbered = t.switches.some((sw) => sw.interfaces.some((i) => i.unnumbered));
   for (const sw of t.switches) nodes[sw.name] = switchNode(t, sw, options, address(sw.name));
   for (const h of t.hosts) nodes[h.name] = hostNode(h, options, address(h.name));
   const clab = {
@@ -194,7 +199,8 @@ export function containerlabExport(t: Topology, options: ContainerlabOptions): C
       groups: {
         // Not the image's start script, which would run the daemons under watchfrr; tini (FRR's
         // images have it) reaps a daemon a scenario kills, so that it is seen gone.
-        switches: { kind: "linux", image: options.switchImage, entrypoint: "/sbin/tini -- sleep infinity", sysctls: { "net.ipv4.ip_forward": 1 } },
+        // BGP unnumbered needs IPv6 link-local on the links, which Docker turns off by default.
+        switches: { kind: "linux", image: options.switchImage, entrypoint: "/sbin/tini -- sleep infinity", sysctls: { "net.ipv4.ip_forward": 1, ...(unnumbered ? IPV6_ON : {}) } },
         hosts: { kind: "linux", image: options.hostImage, cmd: "sleep infinity" },
       },
       nodes,

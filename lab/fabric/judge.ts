@@ -17,7 +17,28 @@ export interface ObservedPeer {
 /** The subset of a kernel route that judging needs. */
 export interface ObservedRoute {
   readonly dst: string;
-  readonly nexthops: ReadonlyArray<{ readonly gateway?: string | undefined }>;
+  readonly nexthops: ReadonlyArray<ObservedNextHop>;
+}
+
+export interface ObservedNextHop {
+  readonly gateway?: string | undefined;
+  readonly dev?: string | undefined;
+}
+
+/**
+ * How a kernel next hop is compared with the expected neighbor: by its gateway, but a link-local
+ * gateway (BGP unnumbered) by its interface, which is how the topology names that neighbor. FRR 8.4's
+ * zebra installs an IPv4 route learned over an IPv6 next hop as `nexthop via 169.254.0.1 dev swp51
+ * onlink` (with a permanent neighbor entry for the peer's MAC), or with kernel nexthop objects as
+ * `nexthop via inet6 fe80::... dev swp51`; either way the address says nothing of the neighbor.
+ */
+export function nextHopKey(hop: ObservedNextHop): string {
+  if (hop.gateway === undefined) return "(direct)";
+  return isLinkLocal(hop.gateway) && hop.dev !== undefined ? hop.dev : hop.gateway;
+}
+
+function isLinkLocal(ip: string): boolean {
+  return ip.toLowerCase().startsWith("fe80:") || ip.startsWith("169.254.");
 }
 
 /** A session a switch should have: the neighbor address, who answers there, with which AS. */
@@ -78,9 +99,9 @@ export function routeFindings(t: Topology, sw: Switch, routes: readonly Observed
   const names = new Map(bgpPeers(t, sw).map((p) => [p.address, p.node]));
   const via = (route: ObservedRoute) =>
     route.nexthops
-      .map((h) => h.gateway ?? "(direct)")
+      .map(nextHopKey)
       .sort()
-      .map((ip) => `${names.get(ip) ?? "?"} ${ip}`)
+      .map((key) => `${names.get(key) ?? "?"} ${key}`)
       .join(", ");
   const expected = expectedRoutes(t, sw);
   for (const want of expected) {
@@ -91,7 +112,7 @@ export function routeFindings(t: Topology, sw: Switch, routes: readonly Observed
       findings.push(`${sw.name} has no route to ${want.prefix} (expected via ${wantText})`);
       continue;
     }
-    const have = route.nexthops.map((h) => h.gateway ?? "(direct)").sort();
+    const have = route.nexthops.map(nextHopKey).sort();
     if (have.join(",") !== want.nextHops.map((h) => h.address).sort().join(",")) {
       findings.push(`${sw.name} routes ${want.prefix} via ${via(route)} (expected via ${wantText})`);
     }

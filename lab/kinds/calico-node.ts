@@ -3,21 +3,27 @@
  * lab/render/bird.ts renders from the Calico resources (as calico-node's confd renders it), and
  * routes its pods through the gateway Calico's CNI plugin gives them. On the embedded lab BIRD runs
  * in the node's namespace with its files in the node's directory, and birdc is pointed at its
- * control socket, as calico-node's own `birdcl -s /var/run/calico/bird.ctl` is.
+ * control socket, as calico-node's own `birdcl -s /var/run/calico/bird.ctl` is. BIRD 1.6, as
+ * calico-node's (lab/render/bird.ts renders its configuration).
  */
 import { join } from "node:path";
 import { aptInstall } from "../packages.js";
 import { HOST } from "./host.js";
 import type { NodeKind } from "./kind.js";
 
-export const BIRD = "/usr/sbin/bird";
-export const BIRDC = "/usr/sbin/birdc";
+/**
+ * Where BIRD 1.6 lives: Debian 12's `bird` 1.6.8 (the line calico-node's BIRD is forked from),
+ * unpacked by scripts/bootstrap.mjs into the machine's cache, since its package conflicts with bird2's.
+ */
+export const BIRD_HOME = "/var/cache/fabricspec/bird-1.6";
+export const BIRD = `${BIRD_HOME}/usr/sbin/bird`;
+export const BIRDC = `${BIRD_HOME}/usr/sbin/birdc`;
 /** Felix's tool for the node's forwarding and proxy ARP. */
 export const SYSCTL = "/usr/sbin/sysctl";
 /** The programs of a Calico node, by path. */
 export const CALICO_NODE_PROGRAMS: readonly string[] = [BIRD, BIRDC, SYSCTL];
 /** What installs them. */
-export const CALICO_NODE_INSTALL = aptInstall(CALICO_NODE_PROGRAMS);
+export const CALICO_NODE_INSTALL = `${aptInstall([SYSCTL])}; node scripts/bootstrap.mjs --deb (unpacks BIRD 1.6 into ${BIRD_HOME})`;
 
 /** BIRD's name in the lab's records and status. */
 export const BIRD_DAEMON = "bird";
@@ -42,5 +48,5 @@ export function birdArgv(files: ReturnType<typeof birdFiles>): string[] {
 
 /** `argv` with `birdc` pointed at the BIRD whose control socket is `socket`. */
 export function viaBirdSocket(argv: readonly string[], socket: string): readonly string[] {
-  return argv[0] === "birdc" ? ["birdc", "-s", socket, ...argv.slice(1)] : argv;
+  return argv[0] === "birdc" ? [BIRDC, "-s", socket, ...argv.slice(1)] : argv;
 }

@@ -25,8 +25,13 @@ export interface KernelRoute {
   readonly prefsrc: string | undefined;
 }
 
+// An IPv4 route over an IPv6 next hop (RFC 8950, BGP unnumbered): iproute2 prints the gateway
+// as {"via": {"family": "inet6", "host": "fe80::..."}} instead of "gateway".
+const viaSchema = z.looseObject({ family: z.string(), host: z.string().min(1) });
+
 const nextHopSchema = z.looseObject({
   gateway: z.ipv4().optional(),
+  via: viaSchema.optional(),
   dev: z.string().min(1),
 });
 
@@ -35,6 +40,7 @@ const routeSchema = z.looseObject({
   type: z.string().optional(),
   protocol: z.string().optional(),
   gateway: z.ipv4().optional(),
+  via: viaSchema.optional(),
   dev: z.string().optional(),
   metric: z.number().int().optional(),
   prefsrc: z.ipv4().optional(),
@@ -55,8 +61,8 @@ export function parseKernelRoutes(result: CommandResult): KernelRoute[] {
   const stdout = result.stdout.trim() === "" ? "[]" : result.stdout;
   return parseJsonOutput(stdout, z.array(routeSchema)).map((route): KernelRoute => {
     const nexthops: KernelNextHop[] =
-      route.nexthops?.map((hop) => ({ gateway: hop.gateway, dev: hop.dev })) ??
-      (route.dev === undefined ? [] : [{ gateway: route.gateway, dev: route.dev }]);
+      route.nexthops?.map((hop) => ({ gateway: hop.gateway ?? hop.via?.host, dev: hop.dev })) ??
+      (route.dev === undefined ? [] : [{ gateway: route.gateway ?? route.via?.host, dev: route.dev }]);
     return {
       dst: normalizeDestination(route.dst),
       protocol: route.protocol ?? "boot",

@@ -1,16 +1,29 @@
 /**
- * BIRD 2 configuration of one Kubernetes node, generated from the Calico resources as calico-node's
- * confd generates it from its templates (projectcalico/calico, confd/etc/calico/confd/templates:
- * bird.cfg, bird_aggr.cfg, bird_ipam.cfg), in BIRD 2 syntax instead of Calico's BIRD 1 fork:
+ * BIRD 1.6 configuration of one Kubernetes node, generated from the Calico resources the way
+ * calico-node's confd generates it (projectcalico/calico, confd/etc/calico/confd/templates:
+ * bird.cfg.template, bird_aggr.cfg.template, bird_ipam.cfg.template), in the syntax of BIRD 1.6,
+ * the line calico-node's BIRD is forked from (Debian 12's `bird` 1.6.8 runs it here):
  *   - router id: the node's fabric address;
- *   - protocol kernel: learns the routes to local pods from the kernel, programs the routes BGP learned;
- *   - protocol static: a blackhole for the node's own block (calico_aggr exports the block, never the
- *     /32s beneath it);
- *   - one protocol bgp per peer the resources give the node (Node_<ip> for BGPPeers, Mesh_<ip> for
- *     the node-to-node mesh), exporting the pool's routes only.
- * Two departures, both for a lab that switches modes between scenarios: no graceful restart and no
- * `persist` (Calico's BIRD keeps routes across its own restarts; here a stopped BIRD must take its
- * routes with it at once), and the BGP timers are the fabric's (topology `bgp:`), not BIRD's 240 s hold.
+ *   - protocol kernel: learns the routes to local pods (and Felix's VXLAN routes) from the kernel,
+ *     `persist`s what it programs, exports through calico_kernel_programming;
+ *   - protocol static: a blackhole for the node's own block (calico_aggr exports the block, never
+ *     the /32s beneath it);
+ *   - template bgp_template, then one protocol per peer: Mesh_<ip> for the node-to-node mesh
+ *     (passive towards the higher address, as the template makes it), Node_<ip> for a BGPPeer;
+ *   - calico_export_to_bgp_peers: the pools only, never a route through a tunnel device
+ *     (reject_tunnel_routes: Felix programs those on every node itself).
+ * Where the upstream BIRD lacks what Calico's fork adds, or the lab needs a different value, the
+ * line says so:
+ *   - no `krt_tunnel` (the fork's attribute for IPIP routes): in VXLAN mode the template rejects
+ *     the pool's routes from kernel programming anyway (Felix programs them), and native routes
+ *     need none; IPIP mode is not rendered for the upstream BIRD (see drivers/netns/calico.ts);
+ *   - no BFD protocol (not used by any resource here);
+ *   - the BGP hold and keepalive times are the fabric's (topology `bgp:`), not BIRD's 240 s hold,
+ *     so a stopped node is noticed within the fabric's budgets;
+ *   - the import filter accepts the pools only, so the fabric's own routes never reach the
+ *     node's kernel: the node's default route through its leaf carries the rest.
+ * The lab starts BIRD without `-R` (a fresh node, not a restart), so `graceful restart` in the
+ * kernel protocol defers nothing.
  */
 import type { CalicoNodePlan, CalicoPeer, CalicoPlan } from "../calico/resources.js";
 import type { Topology } from "../topology/model.js";
@@ -18,98 +31,164 @@ import type { Topology } from "../topology/model.js";
 /** The node's BIRD configuration file. */
 export function renderBirdConfig(t: Topology, plan: CalicoPlan, node: CalicoNodePlan): string {
   const lines = [
-    `# ${node.node}: rendered by fabricspec from the Calico resources ${plan.source} (${plan.mode} mode),`,
-    "# as calico-node's confd renders bird.cfg, bird_aggr.cfg and bird_ipam.cfg; BIRD 2 syntax.",
-    `router id ${node.address};`,
+    `# ${node.node}: rendered by fabricspec from the Calico resources ${plan.source} (${plan.mode} mode,`,
+    `# encapsulation ${node.encapsulation}), as calico-node's confd renders bird.cfg, bird_aggr.cfg and`,
+    "# bird_ipam.cfg; BIRD 1.6 syntax.",
     "",
+    "function apply_communities ()",
+    "{",
+    "}",
+    "",
+    "# ---- bird_aggr.cfg",
     ...aggregation(node),
     "",
-    ...ipam(plan),
+    "# ---- bird_ipam.cfg",
+    ...ipam(plan, node),
+    "",
+    "# ---- bird.cfg",
+    `router id ${node.address};`,
     "",
     "# Configure synchronization between routing tables and kernel.",
     "protocol kernel {",
-    "  learn;             # Learn all alien routes from the kernel (the routes to local pods)",
+    "  learn;             # Learn all alien routes from the kernel",
+    "  persist;           # Don't remove routes on bird shutdown",
     "  scan time 2;       # Scan kernel routing table every 2 seconds",
+    "  import all;",
+    "  export filter calico_kernel_programming; # Default is export none",
+    "  graceful restart;",
     "  merge paths on;    # Allow export multipath routes (ECMP)",
-    "  ipv4 { import all; export filter calico_kernel_programming; };",
     "}",
     "",
     "# Watch interface up/down events.",
-    "protocol device { scan time 2; }",
-    "",
-    "protocol direct {",
-    "  ipv4;",
-    '  interface -"cali*", "*";  # Exclude the pods\' veths, include everything else.',
+    "protocol device {",
+    "  scan time 2;    # Scan interfaces every 2 seconds",
     "}",
     "",
-    ...node.peers.flatMap((peer) => bgp(t, node, peer)),
+    "protocol direct {",
+    "  debug { states };",
+    '  interface -"cali*", -"kube-ipvs*", "*"; # Exclude cali* and kube-ipvs* but include everything else.',
+    "}",
+    "",
+    "# Template for all BGP clients",
+    "template bgp bgp_template {",
+    "  debug { states };",
+    '  description "Connection to BGP peer";',
+    `  local as ${node.asNumber};`,
+    "  multihop;",
+    "  gateway recursive; # This should be the default, but just in case.",
+    "  import filter calico_import_from_bgp_peers;",
+    "  add paths on;",
+    "  graceful restart;",
+    "  connect delay time 1;",
+    "  connect retry time 3;",
+    "  error wait time 5,60;",
+    `  hold time ${t.bgp.hold};         # the fabric's timers (topology bgp:), not BIRD's 240 s`,
+    `  keepalive time ${t.bgp.keepalive};`,
+    "}",
+    "",
+    ...section("Node-to-node mesh", node.peers.filter((p) => p.source === MESH), "# Node-to-node mesh disabled", (p) => mesh(node, p)),
+    ...section("Node-specific peers", node.peers.filter((p) => p.source !== MESH), "# No node-specific peers configured.", (p) => nodePeer(node, p)),
   ];
   return `${lines.join("\n")}\n`;
 }
 
+const MESH = "node-to-node mesh";
+
 /** Calico's name for the protocol of a peer: Mesh_10_0_101_102, Node_10_0_101_1. */
 export function birdProtocolName(peer: CalicoPeer): string {
   const id = peer.address.replaceAll(".", "_");
-  return peer.source === "node-to-node mesh" ? `Mesh_${id}` : `Node_${id}`;
+  return peer.source === MESH ? `Mesh_${id}` : `Node_${id}`;
+}
+
+function section(title: string, peers: readonly CalicoPeer[], none: string, render: (p: CalicoPeer) => string[]): string[] {
+  return [`# ------------- ${title} -------------`, ...(peers.length === 0 ? [none, ""] : peers.flatMap(render))];
 }
 
 function aggregation(node: CalicoNodePlan): string[] {
   return [
     "protocol static {",
-    "  ipv4;",
-    "  # IP blocks for this host.",
-    `  route ${node.block} blackhole;`,
+    "   # IP blocks for this host.",
+    `   route ${node.block} blackhole;`,
     "}",
     "",
     "# Aggregation of routes on this host; export the block, nothing beneath it.",
-    "function calico_aggr() {",
-    `  # Block ${node.block} is confirmed`,
-    `  if ( net = ${node.block} ) then { accept; }`,
-    `  if ( net ~ ${node.block} ) then { reject; }`,
+    "function calico_aggr ()",
+    "{",
+    `      # Block ${node.block} is confirmed`,
+    `      if ( net = ${node.block} ) then { accept; }`,
+    `      if ( net ~ ${node.block} ) then { reject; }`,
     "}",
   ];
 }
 
-function ipam(plan: CalicoPlan): string[] {
-  const inPool = plan.pools.map((pool) => `net ~ ${pool}`).join(" || ");
+function ipam(plan: CalicoPlan, node: CalicoNodePlan): string[] {
+  const pools = plan.pools;
   return [
-    "filter calico_export_to_bgp_peers {",
-    "  calico_aggr();",
-    `  if ( ${inPool} ) then { accept; }`,
-    "  reject;",
+    "function reject_disabled_pools ()",
+    "{",
     "}",
     "",
-    "# The pods' routes from the peers; the underlay provides the rest (the node's default route).",
+    "function reject_tunnel_routes () {",
+    "  # Don't export tunnel routes to other nodes, Felix programs them.",
+    "  if (defined(ifname)) then {",
+    '     if ((ifname ~ "*.cali") || (ifname ~ "*.calico")) then {',
+    "        reject;",
+    "     }",
+    "  }",
+    "}",
+    "",
+    "function calico_export_to_bgp_peers(bool internal_peer) {",
+    "  reject_disabled_pools();",
+    "  if (internal_peer) then {",
+    "    reject_tunnel_routes();",
+    "  }",
+    "  apply_communities();",
+    "  calico_aggr();",
+    ...pools.flatMap((pool) => [`  if ( net ~ ${pool} ) then {`, "    accept;", "  }"]),
+    "}",
+    "",
+    "# fabricspec: the pools only; the node's default route through its leaf carries the rest.",
     "filter calico_import_from_bgp_peers {",
-    `  if ( ${inPool} ) then { accept; }`,
+    ...pools.map((pool) => `  if ( net ~ ${pool} ) then { accept; }`),
     "  reject;",
     "}",
     "",
     "filter calico_kernel_programming {",
-    "  if ( source = RTS_DEVICE ) then { reject; }  # the kernel has its connected routes already",
+    ...pools.flatMap((pool) => [
+      `  if ( net ~ ${pool} ) then {`,
+      ...(node.encapsulation === "vxlan"
+        ? ["    # Don't program VXLAN routes into the kernel - these are handled by Felix.", "    reject;"]
+        : ["    accept;              # no krt_tunnel: native routes (the upstream BIRD has no krt_tunnel)"]),
+      "  }",
+    ]),
     "  accept;",
     "}",
   ];
 }
 
-function bgp(t: Topology, node: CalicoNodePlan, peer: CalicoPeer): string[] {
+/** Both ends of a mesh session are configured; the one with the higher address waits (Calico's lexical comparison). */
+function mesh(node: CalicoNodePlan, peer: CalicoPeer): string[] {
   return [
-    `# ${peer.node}, from ${peer.source}`,
-    `protocol bgp ${birdProtocolName(peer)} {`,
-    `  description "${peer.node}";`,
-    `  local ${node.address} as ${node.asNumber};`,
+    `# For peer /host/${peer.node}/ip_addr_v4`,
+    `protocol bgp ${birdProtocolName(peer)} from bgp_template {`,
     `  neighbor ${peer.address} as ${peer.asNumber};`,
-    "  multihop;",
-    `  hold time ${t.bgp.hold};`,
-    `  keepalive time ${t.bgp.keepalive};`,
-    "  connect delay time 1;",
-    "  connect retry time 3;",
-    "  error wait time 5,60;",
-    "  ipv4 {",
-    "    gateway recursive;",
-    "    import filter calico_import_from_bgp_peers;",
-    "    export filter calico_export_to_bgp_peers;",
-    "  };",
+    `  source address ${node.address};  # The local address we use for the TCP connection`,
+    `  export filter { calico_export_to_bgp_peers(${peer.asNumber === node.asNumber}); reject; };`,
+    ...(peer.address > node.address ? ["  passive on; # Mesh is unidirectional, peer will connect to us."] : []),
+    "  graceful restart time 120;",
+    "}",
+    "",
+  ];
+}
+
+function nodePeer(node: CalicoNodePlan, peer: CalicoPeer): string[] {
+  return [
+    `# For peer ${peer.source} (${peer.node})`,
+    `protocol bgp ${birdProtocolName(peer)} from bgp_template {`,
+    `  description "${peer.node}";`,
+    `  neighbor ${peer.address} as ${peer.asNumber};`,
+    `  source address ${node.address};  # The local address we use for the TCP connection`,
+    `  export filter { calico_export_to_bgp_peers(${peer.asNumber === node.asNumber}); reject; };`,
     "}",
     "",
   ];

@@ -77,7 +77,9 @@ function renderBgp(t: Topology, sw: Switch): string[] {
     // Announce the initial table at once instead of batching it for ~1 s: a fabric this size
     // gains nothing from the batching, and bring-up time is what engineers wait for.
     " coalesce-time 0",
-    ...peers.map((p) => ` neighbor ${p.address} remote-as ${p.remoteAs}`),
+    // On an unnumbered link the session is on the interface: IPv6 link-local, the peer found by
+    // router advertisements, IPv4 over IPv6 next hops (FRR enables extended-nexthop for these).
+    ...peers.map((p) => ` neighbor ${p.address}${p.unnumbered ? " interface" : ""} remote-as ${p.remoteAs}`),
     " !",
     " address-family ipv4 unicast",
     // Redistributed, the prefixes carry origin incomplete ("?", the blog's); from network statements, IGP.

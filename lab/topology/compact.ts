@@ -41,7 +41,7 @@ export const fabricSchema = z.strictObject({
   pools: z
     .strictObject({
       loopbacks: pool.describe("the switches' /32 loopbacks, from its second address"),
-      links: pool.describe("the point-to-point /31s"),
+      links: pool.optional().describe("the point-to-point /31s; none when the fabric is unnumbered"),
       racks: pool.describe("the rack subnets, cut into rackPrefixLength"),
       rackPrefixLength: z.number().int().min(8).max(29).default(24).describe("each rack subnet's length"),
     })
@@ -126,10 +126,12 @@ function plan(file: CompactFile): Planned[] {
 
 function links(file: CompactFile, switches: readonly Planned[]): Array<Record<string, unknown>> {
   const f = file.fabric;
-  const pool = base(cidrOf(f.pools.links));
+  const pool = base(cidrOf(f.pools.links ?? ""));
   const result: Array<Record<string, unknown>> = [];
   const link = (a: string, aPort: number, b: string, bPort: number) => {
     const n = pool + 2 * result.length;
+    // Unnumbered (docs/unnumbered.md): the sessions run on the interfaces, the ends have no addresses.
+    if (file.unnumbered) return void result.push({ a: { node: a, interface: `swp${aPort}` }, b: { node: b, interface: `swp${bPort}` } });
     result.push({ a: { node: a, interface: `swp${aPort}`, address: `${numberToIp(n)}/31` }, b: { node: b, interface: `swp${bPort}`, address: `${numberToIp(n + 1)}/31` } });
   };
   const spines = switches.filter((s) => s.role === "spine");
@@ -164,17 +166,21 @@ export function checkCompact(file: CompactFile): TopologyIssue[] {
   const linkCount = spineCount * f.leaves.perPod + superCount * spineCount;
   const pools: Array<[string, string]> = [
     ["fabric.pools.loopbacks", f.pools.loopbacks],
-    ["fabric.pools.links", f.pools.links],
+    ...(f.pools.links === undefined ? [] : [["fabric.pools.links", f.pools.links] as [string, string]]),
     ["fabric.pools.racks", f.pools.racks],
   ];
+  if (file.unnumbered && f.pools.links !== undefined) add("fabric.pools.links", `${f.pools.links}, but the fabric is unnumbered: its links have no addresses (remove the pool)`);
+  if (!file.unnumbered && f.pools.links === undefined) add("fabric.pools", "a numbered fabric needs a links pool for its /31s (or unnumbered: true)");
   for (const [path, text] of pools) {
     const cidr = parseCidr(text);
     if (cidr && networkOf(cidr) !== text) add(path, `${text} is not a network address (did you mean ${networkOf(cidr)}?)`);
   }
-  const [loopbacks, linkPool, racks] = pools.map(([, text]) => cidrOf(text)) as [Cidr, Cidr, Cidr];
+  const loopbacks = cidrOf(f.pools.loopbacks);
+  const racks = cidrOf(f.pools.racks);
+  const linkPool = cidrOf(f.pools.links ?? "");
   const switches = superCount + spineCount + leafCount;
   if (switches > size(loopbacks) - 1) add("fabric.pools.loopbacks", `${f.pools.loopbacks} holds ${Math.max(0, size(loopbacks) - 1)} loopbacks; the fabric has ${switches} switches`);
-  if (2 * linkCount > size(linkPool)) add("fabric.pools.links", `${f.pools.links} holds ${size(linkPool) / 2} /31 links; the fabric has ${linkCount}`);
+  if (f.pools.links !== undefined && 2 * linkCount > size(linkPool)) add("fabric.pools.links", `${f.pools.links} holds ${size(linkPool) / 2} /31 links; the fabric has ${linkCount}`);
   if (f.pools.rackPrefixLength < racks.prefixLength) {
     add("fabric.pools.rackPrefixLength", `a /${f.pools.rackPrefixLength} rack is wider than its pool ${f.pools.racks}`);
   } else if (leafCount > 2 ** (f.pools.rackPrefixLength - racks.prefixLength)) {

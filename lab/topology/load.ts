@@ -108,11 +108,19 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
       if (used.has(end.interface)) add(`${path}.interface`, `${end.node} already has an interface ${end.interface}`);
       used.add(end.interface);
       interfacesOf.set(end.node, used);
-      claim(end.address.split("/")[0] ?? "", `${end.node} ${end.interface}`, `${path}.address`);
+      if (unnumbered(file, link)) {
+        if (end.address !== undefined) {
+          add(`${path}.address`, `${end.address} on an unnumbered link: its session runs over IPv6 link-local, the ends have no addresses (remove it, or set unnumbered: false)`);
+        }
+      } else if (end.address === undefined) {
+        add(`${path}`, `a numbered link needs an address on each end (or unnumbered: true on the link or the topology)`);
+      } else {
+        claim(end.address.split("/")[0] ?? "", `${end.node} ${end.interface}`, `${path}.address`);
+      }
     }
     if (!endsValid) return;
-    const a = parseCidr(link.a.address);
-    const b = parseCidr(link.b.address);
+    const a = link.a.address === undefined ? undefined : parseCidr(link.a.address);
+    const b = link.b.address === undefined ? undefined : parseCidr(link.b.address);
     if (a && b) {
       if (a.prefixLength !== b.prefixLength || networkOf(a) !== networkOf(b)) {
         add(`links[${i}]`, `the ends ${link.a.address} and ${link.b.address} are not on the same subnet`);
@@ -166,7 +174,9 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
   for (const [name, sw] of Object.entries(file.switches)) {
     if (sw.rack) subnets.push([`switches.${name}.rack.subnet`, sw.rack.subnet]);
   }
-  file.links.forEach((l, i) => subnets.push([`links[${i}]`, l.a.address]));
+  file.links.forEach((l, i) => {
+    if (l.a.address !== undefined) subnets.push([`links[${i}]`, l.a.address]);
+  });
   for (let i = 0; i < subnets.length; i++) {
     for (let j = 0; j < i; j++) {
       const [pathI, textI] = subnets[i] ?? ["", ""];
@@ -234,7 +244,9 @@ function checkPodNetwork(file: TopologyFile, add: (path: string, message: string
     fabric.push([`switches.${name}.loopback`, sw.loopback]);
     if (sw.rack) fabric.push([`switches.${name}.rack.subnet`, sw.rack.subnet]);
   }
-  file.links.forEach((l, i) => fabric.push([`links[${i}]`, l.a.address]));
+  file.links.forEach((l, i) => {
+    if (l.a.address !== undefined) fabric.push([`links[${i}]`, l.a.address]);
+  });
   for (const [path, text] of fabric) {
     const cidr = parseCidr(text);
     if (!cidr) continue;
@@ -245,16 +257,24 @@ function checkPodNetwork(file: TopologyFile, add: (path: string, message: string
   }
 }
 
+/** Whether the link runs BGP unnumbered: its own setting, else the topology's. */
+function unnumbered(file: TopologyFile, link: TopologyFile["links"][number]): boolean {
+  return link.unnumbered ?? file.unnumbered;
+}
+
 function build(file: TopologyFile, source: string): Topology {
   const interfaces = new Map<string, Interface[]>();
   for (const link of file.links) {
     for (const [near, far] of [[link.a, link.b], [link.b, link.a]] as const) {
       const list = interfaces.get(near.node) ?? [];
+      const bare = unnumbered(file, link);
+      const ip = (address: string | undefined) => (bare ? "" : (address ?? "").split("/")[0] ?? "");
       list.push({
         name: near.interface,
-        cidr: near.address,
-        ip: near.address.split("/")[0] ?? "",
-        peer: { node: far.node, interface: far.interface, ip: far.address.split("/")[0] ?? "" },
+        cidr: bare ? "" : (near.address ?? ""),
+        ip: ip(near.address),
+        peer: { node: far.node, interface: far.interface, ip: ip(far.address) },
+        ...(bare ? { unnumbered: true } : {}),
       });
       interfaces.set(near.node, list);
     }

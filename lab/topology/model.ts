@@ -7,10 +7,14 @@ export type Role = "super-spine" | "spine" | "leaf";
 
 export interface Interface {
   readonly name: string;
-  /** This end's address with its prefix length, e.g. 172.16.0.0/31. */
+  /** This end's address with its prefix length, e.g. 172.16.0.0/31; "" on an unnumbered link. */
   readonly cidr: string;
+  /** "" on an unnumbered link. */
   readonly ip: string;
+  /** The far end; its ip is "" on an unnumbered link. */
   readonly peer: { readonly node: string; readonly interface: string; readonly ip: string };
+  /** BGP unnumbered: the session runs on the interface over IPv6 link-local, no addresses (RFC 8950). */
+  readonly unnumbered?: boolean;
 }
 
 export interface Rack {
@@ -53,11 +57,16 @@ export interface Host {
 export type Node = Switch | Host;
 
 export interface BgpPeer {
-  /** The neighbor address this switch configures. */
+  /**
+   * The neighbor this switch configures, as FRR keys it: the far end's address, or on an
+   * unnumbered link the local interface (`neighbor swp51 interface`).
+   */
   readonly address: string;
   readonly node: string;
   readonly remoteAs: number;
   readonly localInterface: string;
+  /** A session on the interface (BGP unnumbered), not to an address. */
+  readonly unnumbered?: boolean;
 }
 
 export interface Topology {
@@ -113,7 +122,8 @@ export function bgpPeers(t: Topology, sw: Switch): BgpPeer[] {
     .map((i) => {
       const far = findSwitch(t, i.peer.node);
       if (!far) throw new Error(`model invariant: ${sw.name}.${i.name} points at unknown ${i.peer.node}`);
-      return { address: i.peer.ip, node: far.name, remoteAs: far.asn, localInterface: i.name };
+      const peer: BgpPeer = { address: i.unnumbered ? i.name : i.peer.ip, node: far.name, remoteAs: far.asn, localInterface: i.name };
+      return i.unnumbered ? { ...peer, unnumbered: true } : peer;
     });
 }
 
@@ -156,7 +166,7 @@ export function fabricPrefixes(t: Topology): string[] {
 export function linkSubnets(t: Topology): string[] {
   const seen = new Set<string>();
   for (const sw of t.switches) for (const i of sw.interfaces) {
-    const cidr = parseCidr(i.cidr);
+    const cidr = i.unnumbered ? undefined : parseCidr(i.cidr);
     if (cidr) seen.add(networkOf(cidr));
   }
   return [...seen];

@@ -34,10 +34,19 @@ export const switchSchema = z.strictObject({
 export const linkEndSchema = z.strictObject({
   node: name,
   interface: interfaceName,
-  address: cidr.describe("this end's address on the point-to-point subnet, e.g. 172.16.0.0/31"),
+  address: cidr
+    .optional()
+    .describe("this end's address on the point-to-point subnet, e.g. 172.16.0.0/31; none on an unnumbered link"),
 });
 
-export const linkSchema = z.strictObject({ a: linkEndSchema, b: linkEndSchema });
+export const linkSchema = z.strictObject({
+  a: linkEndSchema,
+  b: linkEndSchema,
+  unnumbered: z
+    .boolean()
+    .optional()
+    .describe("BGP unnumbered on this link: the session runs on the interfaces over IPv6 link-local, IPv4 routes over IPv6 next hops (RFC 8950); the ends have no addresses. Default: the topology's unnumbered"),
+});
 
 export const hostSchema = z.strictObject({
   leaf: name.describe("the leaf whose rack the host sits in"),
@@ -81,6 +90,10 @@ export const topologySchema = z.strictObject({
     .enum(["redistribute", "network"])
     .default("redistribute")
     .describe("how switches originate their prefixes: redistribute (connected routes through a route-map, origin incomplete, as the blog) or network (network statements, origin IGP)"),
+  unnumbered: z
+    .boolean()
+    .default(false)
+    .describe("BGP unnumbered on every link (FRR's `neighbor swp51 interface`); a link's own unnumbered overrides it"),
   switches: z.record(name, switchSchema),
   links: z.array(linkSchema),
   hosts: z.record(name, hostSchema).default({}),

@@ -1,6 +1,7 @@
 /**
  * The scenarios of the blog topology as the self-tests name them: B, the blog's literal facts;
- * G, the generic fabric scenarios; P, Calico peering (features/calico/peering.feature).
+ * G, the generic fabric scenarios; P, Calico peering (features/calico/peering.feature); O, Calico's
+ * overlay (features/calico/overlay.feature).
  */
 export const FABRIC_SCENARIOS = {
   B1: "leaf1 peers with both spines",
@@ -32,6 +33,14 @@ export const CALICO_PEERING_SCENARIOS = {
   P10: "every spine learns every node's pod block from that node's leaf",
   P11: "every leaf reaches the other racks' pod blocks over all spines",
   P12: "a pod reaches the pods in the other racks through leaf and spine",
+  P13: "every node is ready as calico-node judges it",
+} as const;
+
+export const CALICO_OVERLAY_SCENARIOS = {
+  O1: "the nodes peer with each other in a full mesh",
+  O2: "every node is ready as calico-node judges it",
+  O3: "the fabric carries no pod routes",
+  O4: "a pod reaches the pods in the other racks through the overlay",
 } as const;
 
 /** The scenarios that run on a topology other than the blog's: the generic fabric ones and Calico peering's generic ones. */
@@ -48,4 +57,5 @@ export const GENERIC_SCENARIOS = {
   P10: CALICO_PEERING_SCENARIOS.P10,
   P11: CALICO_PEERING_SCENARIOS.P11,
   P12: CALICO_PEERING_SCENARIOS.P12,
+  P13: CALICO_PEERING_SCENARIOS.P13,
 } as const;

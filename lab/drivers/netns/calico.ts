@@ -1,24 +1,31 @@
 /**
- * Calico's data plane on the embedded lab, for real: per Kubernetes node a BIRD 2 in the node's
- * namespace with the configuration generated from the Calico resources, a test pod as a namespace
- * behind a veth (a /32 route to it on the node, proxy ARP for its gateway 169.254.1.1, as Calico's
- * CNI plugin and Felix program it), and the leaves in peering mode. Switching modes is cheap and
+ * Calico's data plane on the embedded lab, for real: per Kubernetes node a BIRD 1.6 in the node's
+ * namespace with the configuration generated from the Calico resources (as calico-node's confd
+ * generates it), a test pod as a namespace behind a veth (a /32 route to it on the node, proxy ARP
+ * for its gateway 169.254.1.1, as Calico's CNI plugin and Felix program it), and either the leaves
+ * in peering mode, or the VXLAN overlay as Felix programs it (lab/calico/felix.ts): the node-to-node
+ * mesh carries the blocks between the BIRDs, the vxlan.calico devices carry the pods' packets, and
+ * the fabric sees neither. The IPIP overlay is not built here: its routes are programmed by the
+ * krt_tunnel attribute of Calico's BIRD fork, which upstream BIRD lacks. Switching modes is cheap and
  * complete: "none" takes every trace of a pod network out again, so no scenario depends on which
  * ran before it. Everything is created through the lab's NetnsContext, so it is recorded and
  * removed with the lab even after a crash.
  */
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyVtysh, leafPeeringCommands, leafUnpeeringCommands } from "../../calico/fabric.js";
-import { leafSessionFindings, noPodRouteFindings, podRouteFindings } from "../../calico/judge.js";
+import { VXLAN, vxlanFdbLines, vxlanIpLines, vxlanTunnel } from "../../calico/felix.js";
+import { leafSessionFindings, meshSessionFindings, noPodRouteFindings, podRouteFindings, vxlanRouteFindings } from "../../calico/judge.js";
+import { overlayFromEnvironment, type CalicoMode } from "../../calico/modes.js";
 import { calicoPlan, type CalicoPlan } from "../../calico/resources.js";
 import { LabError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { BIRD_DAEMON, birdArgv, birdFiles, CALICO_NODE_INSTALL, CALICO_NODE_PROGRAMS, POD_GATEWAY, SYSCTL } from "../../kinds/calico-node.js";
+import { birdProtocols } from "../../probes/bird.js";
 import { bgpSummary, kernelRoutes, ProbeError } from "../../probes/index.js";
 import { renderBirdConfig } from "../../render/bird.js";
-import { leaves } from "../../topology/model.js";
+import { leaves, type Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import { must } from "../../transport/must.js";
 import type { PodNetwork, PodNetworkMode, Progress, Support } from "../driver.js";
@@ -26,17 +33,19 @@ import type { NetnsContext } from "./addons.js";
 
 /** Marks a leaf configured for peering (written before the change, removed after its undoing). */
 const LEAF_MARKER = "calico-peering.vtysh";
+/** Marks a node that runs Calico, with the mode it was built for. */
+const NODE_MARKER = "calico-mode";
 /** Test pods are recorded as nodes named pod-<node>, so their namespaces are fs-pod-<node>. */
 const POD_PREFIX = "pod-";
 
 const ok: Support = { ok: true };
 
 export class NetnsPodNetworks {
-  private ipip: Promise<Support> | undefined;
+  private vxlan: Promise<Support> | undefined;
 
   constructor(private readonly contextOf: () => NetnsContext) {}
 
-  /** What a mode needs on this machine: BIRD for peering; the kernel's ipip module for the overlay. */
+  /** What a mode needs on this machine: BIRD 1.6 for both; the kernel's VXLAN for the overlay. */
   async support(mode: PodNetworkMode): Promise<Support> {
     if (mode === "none") return ok;
     const missing = CALICO_NODE_PROGRAMS.filter((file) => !existsSync(file));
@@ -44,25 +53,23 @@ export class NetnsPodNetworks {
       return { ok: false, reason: `${missing.join(", ")} not installed (${CALICO_NODE_INSTALL}): Calico's BGP runs on BIRD` };
     }
     if (mode === "peering") return ok;
-    this.ipip ??= this.ipipSupport();
-    const ipip = await this.ipip;
-    if (!ipip.ok) return ipip;
-    return {
-      ok: false,
-      reason: "Calico's overlay (IPIP routes programmed by Felix, BIRD's krt_tunnel) is not reproduced on the netns lab; run it on the vagrant driver",
-    };
+    if (overlayFromEnvironment() === "ipip") {
+      return { ok: false, reason: "FABRICSPEC_CALICO_OVERLAY=ipip: the netns lab builds Calico's overlay with VXLAN only (IPIP routes need the krt_tunnel of Calico's BIRD fork); run IPIP on the vagrant driver" };
+    }
+    this.vxlan ??= this.vxlanSupport();
+    return this.vxlan;
   }
 
-  /** Tries an ipip tunnel in a throwaway namespace (recorded while it exists), as the overlay would need. */
-  private async ipipSupport(): Promise<Support> {
+  /** Tries a VXLAN device in a throwaway namespace (recorded while it exists), as the overlay needs. */
+  private async vxlanSupport(): Promise<Support> {
     const context = this.contextOf();
-    const probe = `preflight-ipip-${process.pid}`;
+    const probe = `preflight-vxlan-${process.pid}`;
     await context.addNamespaces([probe]);
     try {
-      const result = await runLocal(["ip", "-n", context.namespaceOf(probe), "link", "add", "fsipip0", "type", "ipip", "local", "10.255.255.1", "remote", "10.255.255.2"]);
+      const result = await runLocal(["ip", "-n", context.namespaceOf(probe), "link", "add", "fsvxlan0", "type", "vxlan", "id", String(VXLAN.vni), "dstport", String(VXLAN.port)]);
       if (result.exitCode === 0) return ok;
       const why = result.stderr.trim().split("\n")[0] ?? `exit ${result.exitCode}`;
-      return { ok: false, reason: `this kernel has no ipip tunnels (\`ip link add ... type ipip\`: ${why}), which Calico's overlay (IPIP) needs` };
+      return { ok: false, reason: `this kernel has no VXLAN devices (\`ip link add ... type vxlan\`: ${why}), which Calico's overlay needs here` };
     } finally {
       await context.removeNamespaces([probe]);
     }
@@ -73,19 +80,20 @@ export class NetnsPodNetworks {
     const context = this.contextOf();
     if (mode === "none") {
       if (this.current(context, undefined) !== "none") await this.teardown(context, progress);
-      return { mode, pods: [], findings: [], podRunner: (pod) => unknownPod(pod, []) };
+      return { mode, encapsulation: "none", pods: [], findings: [], podRunner: (pod) => unknownPod(pod, []) };
     }
     const support = await this.support(mode);
     if (!support.ok) throw new LabError(`the netns lab cannot run Calico in ${mode} mode: ${support.reason}`);
-    const plan = calicoPlan(context.topology, "peering");
+    const plan = planOf(context.topology, mode);
     const current = this.current(context, plan);
     let findings: readonly string[] = [];
-    if (current !== "peering") {
+    if (current !== mode) {
       if (current !== "none") await this.teardown(context, progress);
       findings = await this.apply(context, plan, progress);
     }
     return {
       mode,
+      encapsulation: plan.encapsulation,
       findings,
       pods: plan.nodes.map((n) => ({ name: n.pod.name, node: n.node, address: n.pod.address })),
       podRunner: (pod) => {
@@ -96,19 +104,23 @@ export class NetnsPodNetworks {
   }
 
   /**
-   * The mode the lab is in, from what exists: the leaves' markers and the pods' namespaces. A BIRD
-   * that died does not change the mode: the scenarios report it, as they would on a real node.
+   * The mode the lab is in, from what exists: the nodes' and leaves' markers and the pods'
+   * namespaces. A BIRD that died does not change the mode: the scenarios report it, as they would
+   * on a real node.
    */
   private current(context: NetnsContext, plan: CalicoPlan | undefined): PodNetworkMode | "partial" {
+    const t = context.topology;
     const { namespaces, processes } = context.recorded();
     const pods = namespaces.filter((ns) => ns.startsWith(context.namespaceOf(POD_PREFIX)));
-    const marked = leaves(context.topology).filter((l) => existsSync(join(context.nodeDir(l.name), LEAF_MARKER)));
+    const marked = leaves(t).filter((l) => existsSync(join(context.nodeDir(l.name), LEAF_MARKER)));
+    const nodeModes = t.hosts.map((h) => readMarker(join(context.nodeDir(h.name), NODE_MARKER)));
     const birds = processes.filter((p) => p.daemon === BIRD_DAEMON);
-    if (pods.length === 0 && marked.length === 0 && birds.length === 0) return "none";
+    if (pods.length === 0 && marked.length === 0 && birds.length === 0 && nodeModes.every((m) => m === undefined)) return "none";
     if (!plan) return "partial";
     const allPods = plan.nodes.every((n) => pods.includes(context.namespaceOf(n.pod.name)));
-    const allLeaves = leaves(context.topology).every((l) => marked.includes(l));
-    return allPods && allLeaves ? "peering" : "partial";
+    const allNodes = plan.nodes.every((n) => readMarker(join(context.nodeDir(n.node), NODE_MARKER)) === markerOf(plan));
+    const leavesAsNeeded = plan.mode === "peering" ? leaves(t).every((l) => marked.includes(l)) : marked.length === 0;
+    return allPods && allNodes && leavesAsNeeded ? plan.mode : "partial";
   }
 
   /**
@@ -119,10 +131,10 @@ export class NetnsPodNetworks {
   private async apply(context: NetnsContext, plan: CalicoPlan, progress: Progress): Promise<readonly string[]> {
     const t = context.topology;
     const started = performance.now();
-    // The leaves first: a BIRD that reaches a leaf not yet configured is refused, and waits its
-    // error wait time (5 s) before it tries again.
+    // Peering: the leaves first: a BIRD that reaches a leaf not yet configured is refused, and
+    // waits its error wait time (5 s) before it tries again. The overlay leaves them alone.
     await Promise.all(
-      leaves(t).map(async (leaf) => {
+      (plan.mode === "peering" ? leaves(t) : []).map(async (leaf) => {
         const commands = leafPeeringCommands(t, leaf);
         writeFileSync(join(context.nodeDir(leaf.name), LEAF_MARKER), `${commands.join("\n")}\n`);
         await applyVtysh(context.localRunner(leaf.name), commands);
@@ -148,13 +160,15 @@ export class NetnsPodNetworks {
           `net.ipv4.conf.${n.pod.hostInterface}.proxy_arp=1`,
           `net.ipv4.neigh.${n.pod.hostInterface}.proxy_delay=0`,
         ]);
+        writeFileSync(join(context.nodeDir(n.node), NODE_MARKER), `${markerOf(plan)}\n`);
+        if (plan.encapsulation === "vxlan") await programVxlan(context, plan, n);
         const files = birdFiles(context.nodeDir(n.node));
         writeFileSync(files.config, renderBirdConfig(t, plan, n));
         await context.spawnDaemon({ node: n.node, name: BIRD_DAEMON, argv: birdArgv(files), pidFile: files.pidFile });
       }),
     );
     const built = Math.round(performance.now() - started);
-    const what = `pod network: Calico peering (${plan.nodes.length} pods, BIRD on ${plan.nodes.length} nodes) built in ${built} ms`;
+    const what = `pod network: Calico ${markerOf(plan)} (${plan.nodes.length} pods, BIRD 1.6 on ${plan.nodes.length} nodes) built in ${built} ms`;
     try {
       const settled = await eventually(() => this.notConverged(context, plan), budgets(t.bgp).convergence, { signal: context.signal });
       progress(`${what}, converged in ${settled.elapsedMs} ms`);
@@ -171,6 +185,27 @@ export class NetnsPodNetworks {
    * makes it. A switch whose probes do not answer (its bgpd stopped) is a finding too.
    */
   private async notConverged(context: NetnsContext, plan: CalicoPlan): Promise<void> {
+    const findings = plan.mode === "peering" ? await this.peeringFindings(context, plan) : await this.overlayFindings(context, plan);
+    if (findings.length > 0) throw new PodNetworkFindings(findings);
+  }
+
+  /** The overlay: every node's mesh sessions Established and Felix's routes in place; no pod route in the fabric. */
+  private async overlayFindings(context: NetnsContext, plan: CalicoPlan): Promise<string[]> {
+    const t = context.topology;
+    const nodes = await Promise.all(
+      plan.nodes.map(async (n) => {
+        const host = t.hosts.find((h) => h.name === n.node);
+        const routes = await unanswered(n.node, async () => vxlanRouteFindings(plan, n, (await kernelRoutes(context.localRunner(n.node))).value));
+        const mesh = host ? await unanswered(n.node, async () => meshSessionFindings(t, host, (await birdProtocols(context.localRunner(n.node))).value, n.asNumber)) : [];
+        return [...routes, ...mesh];
+      }),
+    );
+    const fabric = await Promise.all(t.switches.map((sw) => unanswered(sw.name, async () => noPodRouteFindings(sw.name, (await kernelRoutes(context.localRunner(sw.name))).value, plan.pools))));
+    return [...nodes.flat(), ...fabric.flat()];
+  }
+
+  /** Peering: every pod block routed as the plan says, on every switch and node; the leaves' sessions up. */
+  private async peeringFindings(context: NetnsContext, plan: CalicoPlan): Promise<string[]> {
     const t = context.topology;
     const nodes = [...t.switches, ...t.hosts];
     const routeFindings = await Promise.all(
@@ -182,8 +217,7 @@ export class NetnsPodNetworks {
         : await Promise.all(
             leaves(t).map((l) => unanswered(l.name, async () => leafSessionFindings(t, l.name, (await bgpSummary(context.localRunner(l.name))).value.peers))),
           );
-    const findings = [...routeFindings.flat(), ...sessionFindings.flat()];
-    if (findings.length > 0) throw new PodNetworkFindings(findings);
+    return [...routeFindings.flat(), ...sessionFindings.flat()];
   }
 
   /** Takes every trace of a pod network out of the lab, in the order that leaves no stale route behind. */
@@ -206,13 +240,17 @@ export class NetnsPodNetworks {
     await context.removeNamespaces(namespaces.filter((ns) => ns.startsWith(podPrefix)).map((ns) => ns.slice(context.namespaceOf("").length)));
     await Promise.all(
       t.hosts.map(async (h) => {
-        // Routes BIRD programmed, and forwarding: the node is back to part 2's plain host.
-        await context.ipBatch(["route flush proto bird"], `flush BIRD's routes on ${h.name}`, h.name);
+        // Routes BIRD programmed (it persists them), Felix's VXLAN device with its routes, ARP and
+        // forwarding entries, and forwarding: the node is back to part 2's plain host.
+        const marker = join(context.nodeDir(h.name), NODE_MARKER);
+        const device = await runLocal(["ip", "-n", context.namespaceOf(h.name), "link", "show", VXLAN.device]);
+        const felix = device.exitCode === 0 ? [`link del ${VXLAN.device}`, "route flush type blackhole"] : [];
+        await context.ipBatch(["route flush proto bird", ...felix], `flush BIRD's and Felix's routes on ${h.name}`, h.name);
         await mustRun(context, h.name, [SYSCTL, "-qw", "net.ipv4.ip_forward=0"]);
-        for (const file of Object.values(birdFiles(context.nodeDir(h.name)))) rmSync(file, { force: true });
+        for (const file of [...Object.values(birdFiles(context.nodeDir(h.name))), marker, join(context.nodeDir(h.name), FDB_FILE)]) rmSync(file, { force: true });
       }),
     );
-    const pools = safePools(context);
+    const pools = [...new Set([t.podNetwork, ...safePools(context, "peering"), ...safePools(context, "overlay")])];
     await eventually(async () => {
       const findings = await Promise.all(t.switches.map(async (sw) => noPodRouteFindings(sw.name, (await kernelRoutes(context.localRunner(sw.name))).value, pools)));
       if (findings.flat().length > 0) throw new LabError(`pod routes are still in the fabric:\n  ${findings.flat().join("\n  ")}`);
@@ -221,13 +259,42 @@ export class NetnsPodNetworks {
   }
 }
 
-/** The pools of the peering resources, or the topology's pod network when they cannot be read. */
-function safePools(context: NetnsContext): readonly string[] {
+/** The pools of a mode's resources, or none when they cannot be read (the topology's pod network stands in). */
+function safePools(context: NetnsContext, mode: CalicoMode): readonly string[] {
   try {
-    return calicoPlan(context.topology, "peering").pools;
+    return planOf(context.topology, mode).pools;
   } catch {
-    return [context.topology.podNetwork];
+    return [];
   }
+}
+
+/** The resources the netns lab builds a mode from: the overlay with VXLAN. */
+function planOf(t: Topology, mode: CalicoMode): CalicoPlan {
+  return calicoPlan(t, mode, "vxlan");
+}
+
+/** What a node's marker says it runs: peering, or overlay-<encapsulation>. */
+function markerOf(plan: CalicoPlan): string {
+  return plan.mode === "peering" ? "peering" : `overlay-${plan.encapsulation}`;
+}
+
+function readMarker(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+}
+
+/** The node's bridge batch file of VXLAN forwarding entries. */
+const FDB_FILE = "vxlan-fdb.batch";
+
+/** What Felix programs on a node for the VXLAN overlay (lab/calico/felix.ts), inside its namespace. */
+async function programVxlan(context: NetnsContext, plan: CalicoPlan, node: CalicoPlan["nodes"][number]): Promise<void> {
+  const host = context.topology.hosts.find((h) => h.name === node.node);
+  if (!host) throw new Error(`model invariant: no host ${node.node}`);
+  const self = vxlanTunnel(node);
+  const others = plan.nodes.filter((o) => o.node !== node.node).map(vxlanTunnel);
+  await context.ipBatch(vxlanIpLines(self, others, host.interface), `program ${VXLAN.device} on ${node.node}`, node.node);
+  const fdb = join(context.nodeDir(node.node), FDB_FILE);
+  writeFileSync(fdb, `${vxlanFdbLines(others).join("\n")}\n`);
+  await mustRun(context, node.node, ["bridge", "-batch", fdb]);
 }
 
 async function mustRun(context: NetnsContext, node: string, argv: readonly string[]): Promise<void> {
@@ -237,7 +304,7 @@ async function mustRun(context: NetnsContext, node: string, argv: readonly strin
 /** What is still wrong with the pod network: the network's state, not a broken lab. */
 class PodNetworkFindings extends Error {
   constructor(readonly findings: readonly string[]) {
-    super(`Calico peering has not converged:\n  ${findings.join("\n  ")}`);
+    super(`Calico has not converged:\n  ${findings.join("\n  ")}`);
     this.name = "PodNetworkFindings";
   }
 }

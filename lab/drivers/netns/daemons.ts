@@ -1,5 +1,5 @@
 /** The one way the embedded lab starts a process: a daemon in a node's namespace, recorded by its PID. */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { CommandError } from "../../errors.js";
 import { runLocal } from "../../transport/local.js";
 import type { DaemonSpec } from "./addons.js";
@@ -15,11 +15,13 @@ export async function spawnDaemon(spec: DaemonSpec, record: LabRecord, signal?: 
   record.refuseWhileRemoving(`start ${spec.name} on ${spec.node}`);
   rmSync(spec.pidFile, { force: true }); // a stale one would name a dead daemon
   const result = await runLocal(["ip", "netns", "exec", namespaceOf(spec.node), ...spec.argv], { timeoutMs: 10_000 });
-  // Some daemons (sshd) write their PID file after the parent has exited: wait for it (on a
-  // loaded two-core machine, nine sshds starting at once took over 5 s).
+  // Some daemons (sshd) write their PID file after the parent has exited, and BIRD 1.6 creates it
+  // before it forks and writes the PID in the child: wait for a PID in it (on a loaded two-core
+  // machine, nine sshds starting at once took over 5 s).
   const deadline = performance.now() + PID_FILE_WAIT_MS;
-  while (result.exitCode === 0 && !existsSync(spec.pidFile) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  const pid = Number(readPidFile(spec.pidFile));
+  const pidIn = () => Number(readPidFile(spec.pidFile));
+  while (result.exitCode === 0 && !(pidIn() > 0) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const pid = pidIn();
   if (result.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
     const why = result.stderr.trim().split("\n")[0] || `exit ${result.exitCode}`;
     throw new CommandError(`${spec.name} on ${spec.node} did not start: ${why}`, spec.log ? { hint: `see ${spec.log}` } : {});

@@ -6,11 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
-import { describeError, LabBusyError, LabError, UsageError } from "../../errors.js";
+import { CommandError, describeError, LabBusyError, LabError, UsageError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { fabricFindings, waitForFabric } from "../../fabric/converge.js";
-import { CALICO_NODE } from "../../kinds/calico-node.js";
+import { CALICO_NODE, SYSCTL } from "../../kinds/calico-node.js";
 import { FRR_DAEMONS, FRR_SWITCH, type FrrDaemon } from "../../kinds/frr.js";
 import { rewriting, type NodeKind } from "../../kinds/kind.js";
 import { isAlive } from "../../lock.js";
@@ -23,7 +23,7 @@ import { NetnsPodNetworks } from "./calico.js";
 import { netnsContext } from "./context.js";
 import { spawnDaemon } from "./daemons.js";
 import { addNamespaces, ipBatch } from "./namespaces.js";
-import { namespaceOf, planLab } from "./plan.js";
+import { ipv6Sysctls, namespaceOf, planLab } from "./plan.js";
 import { netnsPreflight, requireNetnsPreflight } from "./preflight.js";
 import { isRecorded, namespaceInode } from "./processes.js";
 import { LabRecord, nodeDir, type LabState } from "./state.js";
@@ -101,10 +101,11 @@ export class NetnsDriver implements LabDriver {
           // Settled, not failed fast: cleanup must not start while a daemon is still being spawned.
           settleAll(
             [...plan.addressing].map(async ([ns, lines]) => {
-              await ipBatch(lines, `address ${ns}`, ns);
               const node = nodeNames(this.topology).find((n) => namespaceOf(n) === ns);
-              if (node !== undefined) await this.noIcmpRateLimit(node);
               const sw = this.topology.switches.find((s) => s.name === node);
+              if (sw) await enableIpv6(sw);
+              await ipBatch(lines, `address ${ns}`, ns);
+              if (node !== undefined) await this.noIcmpRateLimit(node);
               if (sw) await startSwitch(this.topology, sw, spawn, signal);
             }),
           ),
@@ -265,4 +266,12 @@ function ownCommand(t: Topology, node: string, argv: readonly string[]): readonl
 async function settleAll(promises: ReadonlyArray<Promise<unknown>>): Promise<void> {
   const failed = (await Promise.allSettled(promises)).find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
+}
+
+/** IPv6 on in the switch's own namespace where it runs BGP unnumbered (link-local needs it). */
+async function enableIpv6(sw: Switch): Promise<void> {
+  const settings = ipv6Sysctls(sw);
+  if (settings.length === 0) return;
+  const result = await runLocal(["ip", "netns", "exec", namespaceOf(sw.name), SYSCTL, "-qw", ...settings], { timeoutMs: 10_000 });
+  if (result.exitCode !== 0) throw new CommandError(`could not enable IPv6 on ${sw.name} for BGP unnumbered: ${result.stderr.trim()}`);
 }

@@ -35,7 +35,7 @@ export async function installCalico(lab: VagrantCalicoLab, plan: CalicoPlan, pro
     const labels = Object.entries(node.labels).map(([k, v]) => `${k}=${v}`);
     if (labels.length > 0) await must(kubectl, ["kubectl", "label", "node", node.node, ...labels, "--overwrite"]);
   }
-  const resources = calicoResourcesText(t, plan.mode);
+  const resources = calicoResourcesText(t, plan.mode, plan.encapsulation === "vxlan" ? "vxlan" : "ipip");
   await must(lab.runner(controlPlane(t)), ["env", "DATASTORE_TYPE=kubernetes", `KUBECONFIG=${lab.kubeconfig}`, calicoctl, "apply", "-f", "-"], resources.text);
   progress(`pod network: Calico resources applied (${resources.source}); waiting for calico-node on ${t.hosts.length} nodes`);
   const ready = await eventually(() => calicoNodeReady(lab), lab.budgets.calicoNodeReady);

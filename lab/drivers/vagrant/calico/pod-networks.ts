@@ -24,6 +24,7 @@
  * for, ./manifest.ts what it applies, ./runners.ts the runners into pods and calico-node.
  */
 import { rackNodes } from "../../../calico/fabric.js";
+import { overlayFromEnvironment, type CalicoMode } from "../../../calico/modes.js";
 import { calicoPlan, type CalicoPlan } from "../../../calico/resources.js";
 import { LabError } from "../../../errors.js";
 import { bgpSummary } from "../../../probes/index.js";
@@ -63,14 +64,19 @@ export class VagrantPodNetworks {
       const current = this.known?.mode ?? (await this.observe());
       if (current !== mode) {
         if (current !== "none") await removeCalico(this.lab, progress);
-        if (mode !== "none") await installCalico(this.lab, calicoPlan(this.lab.topology, mode), progress);
+        if (mode !== "none") await installCalico(this.lab, this.plan(mode), progress);
       }
-      this.known = mode === "none" ? noPods() : await this.network(calicoPlan(this.lab.topology, mode));
+      this.known = mode === "none" ? noPods() : await this.network(this.plan(mode));
       return this.known;
     } catch (error) {
       this.known = undefined;
       throw error;
     }
+  }
+
+  /** The resources of a mode: the overlay in IPIP, as the manifest installs it, unless FABRICSPEC_CALICO_OVERLAY=vxlan. */
+  private plan(mode: CalicoMode): CalicoPlan {
+    return calicoPlan(this.lab.topology, mode, overlayFromEnvironment() ?? "ipip");
   }
 
   /** The mode the cluster records, checked against what exists (calico-node; in peering mode the leaves). */
@@ -101,6 +107,7 @@ export class VagrantPodNetworks {
     const namespaces = new Map(await Promise.all(plan.nodes.map(async (n) => [n.pod.name, await podNetns(this.lab.runner(n.node), n.pod.name)] as const)));
     return {
       mode: plan.mode,
+      encapsulation: plan.encapsulation,
       pods: plan.nodes.map((n) => ({ name: n.pod.name, node: n.node, address: n.pod.address })),
       findings: [],
       podRunner: (pod) => {
@@ -116,6 +123,7 @@ export class VagrantPodNetworks {
 function noPods(): PodNetwork {
   return {
     mode: "none",
+    encapsulation: "none",
     pods: [],
     findings: [],
     podRunner: (pod) => {
