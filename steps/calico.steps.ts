@@ -60,14 +60,14 @@ When("every pod pings every pod in the other racks", async function (this: Fabri
 
 Then("every pod's path to the other racks goes through its node, its leaf, the spines, the other leaf and the other node", async function (this: FabricWorld) {
   const plan = this.calicoPlan();
-  const traces = await this.onEach(onePerOtherRack(plan.nodes), ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
+  const traces = await this.onEachFrom(onePerOtherRack(plan.nodes), ({ from }) => from.pod.name, ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
   const owned = await this.nodeAddressOwners(plan.nodes.map((n) => n.node));
   expectNoFindings(traces.flatMap(([{ from, to }, trace]) => podPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached, owned)));
 });
 
 Then("every pod's path to the other racks crosses no switch", async function (this: FabricWorld) {
   const plan = this.calicoPlan();
-  const traces = await this.onEach(onePerOtherRack(plan.nodes), ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
+  const traces = await this.onEachFrom(onePerOtherRack(plan.nodes), ({ from }) => from.pod.name, ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
   const owned = await this.nodeAddressOwners(plan.nodes.map((n) => n.node));
   expectNoFindings(traces.flatMap(([{ from, to }, trace]) => overlayPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached, owned)));
 });

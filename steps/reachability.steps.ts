@@ -36,6 +36,6 @@ Then("every loopback answers with this TTL:", function (this: FabricWorld, table
 Then("every host's path to the other racks starts at its leaf's gateway", async function (this: FabricWorld) {
   const pairs = onePerOtherRack(this.topology.hosts);
   if (pairs.length === 0) throw new LabError(`topology "${this.topology.name}" has no hosts in two different racks: there is no path to check`);
-  const traces = await this.onEach(pairs, ({ from, to }) => this.traceroute(from.name, to.address));
+  const traces = await this.onEachFrom(pairs, ({ from }) => from.name, ({ from, to }) => this.traceroute(from.name, to.address));
   expectNoFindings(traces.flatMap(([{ from, to }, trace]) => gatewayPathFindings(from, to, trace)));
 });

@@ -13,6 +13,7 @@ import { fabricFindings } from "../lab/fabric/converge.js";
 import { measureConvergence, type ConvergenceFigures } from "../lab/fabric/measure.js";
 import type { PingOutcome } from "../lab/fabric/reachability.js";
 import { interfaceAddresses } from "../lab/probes/addresses.js";
+import { perSourceBounded } from "../lab/probes/bounded.js";
 import { birdProtocols, type BirdProtocol } from "../lab/probes/bird.js";
 import { frrDaemons, type FrrDaemons } from "../lab/probes/daemons.js";
 import {
@@ -74,6 +75,14 @@ export class FabricWorld extends World {
     return Promise.all(nodes.map(async (n): Promise<[N, T]> => [n, await look(n)]));
   }
 
+  /**
+   * Probes a matrix bounded, as pingEach does (each source's probes one after the other, a few
+   * sources per core at once): each pair with what was seen.
+   */
+  onEachFrom<N, T>(pairs: readonly N[], sourceOf: (pair: N) => string, look: (pair: N) => Promise<T>): Promise<Array<[N, T]>> {
+    return perSourceBounded(pairs, sourceOf, async (n): Promise<[N, T]> => [n, await look(n)]);
+  }
+
   // ---- The fabric ----------------------------------------------------------------------------
 
   bgpSummary(node: string): Promise<BgpSummary> {
@@ -112,9 +121,13 @@ export class FabricWorld extends World {
     return observe(node, "ping", () => ping(this.runner(node), target, options));
   }
 
-  /** Pings every pair at once and keeps the outcomes for a Then step. */
+  /**
+   * Pings every pair, bounded (each source's pings one after the other, a few sources per core at
+   * once, so a ping's timeout measures the network, not a queue of hundreds), and keeps the
+   * outcomes for a Then step.
+   */
   async pingEach(pairs: ReadonlyArray<{ from: string; to: string; toName: string; options: PingOptions }>): Promise<void> {
-    this.pings = await Promise.all(pairs.map(async ({ from, to, toName, options }) => ({ from, to, toName, result: await this.ping(from, to, options) })));
+    this.pings = await perSourceBounded(pairs, (p) => p.from, async ({ from, to, toName, options }) => ({ from, to, toName, result: await this.ping(from, to, options) }));
   }
 
   /** The pings a When step sent; none is a scenario written wrong. */

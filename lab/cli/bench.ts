@@ -8,6 +8,8 @@
  *     (lab/bench/reference.ts), FABRICSPEC_BENCH_PAIRS pairs (3; 0 skips).
  *  4. The scale curve: generated two-tier fabrics, FABRICSPEC_BENCH_SCALE sizes (SPINESxLEAVES,
  *     default 2x4,4x16,8x32; empty skips), each brought up FABRICSPEC_BENCH_SCALE_RUNS times (1).
+ *  5. Given topology files, `npm run bench -- --topology FILE` (repeatable) or FABRICSPEC_BENCH_TOPOLOGIES
+ *     (comma-separated), e.g. lab/topologies/five-stage.yaml: each brought up like the generated ones.
  * Prints a table; writes reports/bench.json, reports/bench-scale.svg, and the generated topologies
  * under reports/bench/ (`FABRICSPEC_TOPOLOGY=reports/bench/clos-4x16.yaml npx fabricspec lab up`).
  * Each fabric is built holding the lab lock; the reference pairs take it per `lab up`.
@@ -68,12 +70,30 @@ function scaleDrivers(): LabDriver[] {
   });
 }
 
+/** The files of `--topology FILE` (or `--topology=FILE`, repeatable) and FABRICSPEC_BENCH_TOPOLOGIES. */
+function topologyFiles(args: readonly string[], fromEnv: string | undefined): string[] {
+  const files = (fromEnv ?? "").split(",").map((f) => f.trim()).filter((f) => f !== "");
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--topology") {
+      const file = args[++i];
+      if (file === undefined || file.startsWith("--")) throw new UsageError("npm run bench: --topology needs a FILE");
+      files.push(file);
+    } else if (arg.startsWith("--topology=")) files.push(arg.slice("--topology=".length));
+    else throw new UsageError(`npm run bench: unknown argument "${arg}" (usage: npm run bench -- [--topology FILE]...)`);
+  }
+  return files;
+}
+
 async function main(): Promise<number> {
+  // Loaded (and so validated) before anything is built: a bad file is a usage error, nothing left behind.
+  const given = topologyFiles(process.argv.slice(2), env.FABRICSPEC_BENCH_TOPOLOGIES).map((file) => createDriver("netns", loadTopology(file), env));
   const runs = count("FABRICSPEC_BENCH_RUNS", 5);
   const pairs = count("FABRICSPEC_BENCH_PAIRS", 3);
   const scaleRuns = count("FABRICSPEC_BENCH_SCALE_RUNS", 1);
   const driver = labFromEnvironment();
-  const scale = driver.name === "netns" ? scaleDrivers() : [];
+  if (given.length > 0 && driver.name !== "netns") throw new UsageError(`npm run bench: --topology benches the embedded lab (netns), not driver ${driver.name}`);
+  const scale = driver.name === "netns" ? [...scaleDrivers(), ...given] : [];
   const start = loadavg();
   const fabrics: FabricResult[] = [await bench(driver, runs)];
 

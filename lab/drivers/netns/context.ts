@@ -52,7 +52,7 @@ export function netnsContext(
     },
     stopProcess: async (target) => {
       // Signalled only while the PID still runs what was recorded (a PID can be reused).
-      if (isRecorded(target)) await stopProcesses([target.pid]);
+      if (isRecorded(target)) await stopProcesses([[target.pid]]);
       record.forget((s) => ({ ...s, processes: s.processes.filter((p) => p.pid !== target.pid) }));
     },
   };

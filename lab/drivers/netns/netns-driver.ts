@@ -14,7 +14,7 @@ import { CALICO_NODE, SYSCTL } from "../../kinds/calico-node.js";
 import { FRR_DAEMONS, FRR_SWITCH, type FrrDaemon } from "../../kinds/frr.js";
 import { rewriting, type NodeKind } from "../../kinds/kind.js";
 import { isAlive } from "../../lock.js";
-import { findNode, findSwitch, type Switch, type Topology } from "../../topology/model.js";
+import { findNode, findSwitch, nodeNames, type Switch, type Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandRunner } from "../../transport/runner.js";
 import { phaseTimer, unknownNode, unknownSwitch, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult } from "../driver.js";
@@ -101,9 +101,11 @@ export class NetnsDriver implements LabDriver {
           // Settled, not failed fast: cleanup must not start while a daemon is still being spawned.
           settleAll(
             [...plan.addressing].map(async ([ns, lines]) => {
-              const sw = this.topology.switches.find((s) => namespaceOf(s.name) === ns);
+              const node = nodeNames(this.topology).find((n) => namespaceOf(n) === ns);
+              const sw = this.topology.switches.find((s) => s.name === node);
               if (sw) await enableIpv6(sw);
               await ipBatch(lines, `address ${ns}`, ns);
+              if (node !== undefined) await this.noIcmpRateLimit(node);
               if (sw) await startSwitch(this.topology, sw, spawn, signal);
             }),
           ),
@@ -234,6 +236,16 @@ export class NetnsDriver implements LabDriver {
    * What addons (and scenario-time extensions such as Calico's modes) build with: every namespace
    * and process they create goes into the lab's record first.
    */
+  /**
+   * Lifts the kernel's ICMP rate limit in a node's namespace (a host forwards too, as a Calico node) (1 s a destination after a burst of
+   * ~6, per namespace): a host that traceroutes to every other rack gets its leaf's "time
+   * exceeded" for each, not for the first few only (at 16 racks the path checks found "no answer").
+   */
+  private async noIcmpRateLimit(node: string): Promise<void> {
+    const result = await this.localRunner(node).run(["sh", "-c", "echo 0 > /proc/sys/net/ipv4/icmp_ratelimit && echo 0 > /proc/sys/net/ipv6/icmp/ratelimit"]);
+    if (result.exitCode !== 0) throw new LabError(`${node}: could not lift the ICMP rate limit: ${result.stderr.trim()}`);
+  }
+
   context(signal?: AbortSignal): NetnsContext {
     return netnsContext(this.topology, this.record, (node) => this.namespaceRunner(node), signal);
   }

@@ -45,8 +45,39 @@ export function isRecorded(p: LabProcess): boolean {
   return isAlive(p.pid) && (commandLine(p.pid)?.startsWith(p.command) ?? false);
 }
 
-/** SIGTERM, then SIGKILL what is still alive after `graceMs`. Returns the PIDs that needed SIGKILL. */
-export async function stopProcesses(pids: readonly number[], graceMs = 2000): Promise<number[]> {
+/** How long a stop waits for processes to exit after SIGTERM before it falls back to SIGKILL. */
+export interface StopTiming {
+  /** How long to wait with no process exiting (default 2 s): a stage ends early as soon as all have exited. */
+  readonly quietMs?: number;
+  /** The most a stage waits in all, however steadily processes keep exiting (default 2 s + 100 ms a process). */
+  readonly capMs?: number;
+}
+
+/** Waits until every PID has exited, for as long as some keep exiting (within the cap). Returns those still alive. */
+export async function waitForExit(pids: readonly number[], timing: StopTiming = {}, alive: (pid: number) => boolean = isAlive): Promise<number[]> {
+  const quietMs = timing.quietMs ?? 2000;
+  const capMs = timing.capMs ?? 2000 + 100 * pids.length;
+  const started = performance.now();
+  let lastExit = started;
+  let left = pids.filter(alive);
+  while (left.length > 0) {
+    const now = performance.now();
+    if (now - lastExit >= quietMs || now - started >= capMs) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const still = left.filter(alive);
+    if (still.length < left.length) lastExit = performance.now();
+    left = still;
+  }
+  return left;
+}
+
+/**
+ * Stops processes stage by stage: every PID of a stage gets SIGTERM, and the next stage starts once
+ * they have all exited (FRR: bgpd and staticd before zebra, so that zebra is still there to see its
+ * clients close, and does not exit under them). What still runs after a stage's wait (see
+ * StopTiming) gets SIGKILL, a last resort: returns those PIDs, for the caller to report.
+ */
+export async function stopProcesses(stages: readonly (readonly number[])[], timing: StopTiming = {}): Promise<number[]> {
   const signal = (pid: number, sig: NodeJS.Signals) => {
     try {
       process.kill(pid, sig);
@@ -54,13 +85,12 @@ export async function stopProcesses(pids: readonly number[], graceMs = 2000): Pr
       // Already gone.
     }
   };
-  for (const pid of pids) signal(pid, "SIGTERM");
-  const deadline = performance.now() + graceMs;
-  let alive = pids.filter(isAlive);
-  while (alive.length > 0 && performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    alive = alive.filter(isAlive);
+  const killed: number[] = [];
+  for (const pids of stages) {
+    for (const pid of pids) signal(pid, "SIGTERM");
+    const alive = await waitForExit(pids, timing);
+    for (const pid of alive) signal(pid, "SIGKILL");
+    killed.push(...alive);
   }
-  for (const pid of alive) signal(pid, "SIGKILL");
-  return alive;
+  return killed;
 }

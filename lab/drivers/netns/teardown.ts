@@ -11,14 +11,26 @@ import { isRecorded, pidsInNamespaces, stopProcesses } from "./processes.js";
 import { labDir, nodeDir, type LabState } from "./state.js";
 import { frrCrashLogDirs } from "./switches.js";
 
+/** "2 killed (SIGKILL: leaf1 bgpd, leaf2 zebra)": which processes did not exit on SIGTERM in time. */
+export function killedDetail(killed: readonly number[], state: LabState): string {
+  const names = killed.map((pid) => {
+    const p = state.processes.find((q) => q.pid === pid);
+    return p ? `${p.node} ${p.daemon}` : `PID ${pid}`;
+  });
+  const shown = names.slice(0, 8).join(", ") + (names.length > 8 ? `, and ${names.length - 8} more` : "");
+  return `${killed.length} killed (SIGKILL, did not exit on SIGTERM: ${shown})`;
+}
+
 export async function teardown(state: LabState, topology: Topology): Promise<Phase[]> {
   const phases: Phase[] = [];
   let started = performance.now();
   const recorded = state.processes.filter(isRecorded).map((p) => p.pid);
   const inside = pidsInNamespaces(state.namespaces);
   const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
-  const killed = await stopProcesses(pids);
-  phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killed.length} killed` : ""}` });
+  // zebra last: its clients (bgpd, staticd) close their sessions to it first, then it exits.
+  const zebras = new Set(state.processes.filter((p) => p.daemon === "zebra").map((p) => p.pid));
+  const killed = await stopProcesses([pids.filter((pid) => !zebras.has(pid)), pids.filter((pid) => zebras.has(pid))]);
+  phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killedDetail(killed, state)}` : ""}` });
   started = performance.now();
   // The preflight's throwaway namespace too, should its owner have been killed inside preflight.
   const deleted = await deleteNamespaces([...state.namespaces, preflightNamespace(state.ownerPid)], () => "delete the namespaces");
