@@ -13,7 +13,7 @@
  * name (locally administered, unicast), so that it is stable across runs.
  */
 import { ipToNumber, numberToIp } from "../topology/ip.js";
-import type { CalicoNodePlan } from "./resources.js";
+import { fnv1a32, type CalicoNodePlan } from "./resources.js";
 
 export const VXLAN = { device: "vxlan.calico", vni: 4096, port: 4789, mtu: 1450 } as const;
 
@@ -32,13 +32,9 @@ export function vxlanTunnel(node: CalicoNodePlan): VxlanTunnel {
   return { node: node.node, underlay: node.address, address: numberToIp(base), mac: macOf(node.node), block: node.block };
 }
 
-/** 66:xx:xx:xx:xx:xx from a 32-bit FNV-1a hash of the name: locally administered, unicast. */
+/** 66:63:xx:xx:xx:xx from the name's 32-bit FNV-1a hash: locally administered, unicast. */
 function macOf(name: string): string {
-  let hash = 0x811c9dc5;
-  for (const char of name) {
-    hash ^= char.charCodeAt(0);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
+  const hash = fnv1a32(name);
   const bytes = [0x66, 0x63, (hash >>> 24) & 0xff, (hash >>> 16) & 0xff, (hash >>> 8) & 0xff, hash & 0xff];
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }

@@ -274,14 +274,18 @@ function testPod(host: Host, block: string): TestPod {
   return { name, node: host.name, address: numberToIp(base + 1), hostInterface: `cali${hex8(name)}${hex8(`${name}#`)}`.slice(0, 15) };
 }
 
-/** 32-bit FNV-1a in hex: a stable, short, dependency-free hash for interface names. */
-function hex8(text: string): string {
+/** 32-bit FNV-1a: a stable, short, dependency-free hash for interface names and MACs. */
+export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
   for (const char of text) {
     hash ^= char.charCodeAt(0);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash.toString(16).padStart(8, "0");
+  return hash;
+}
+
+function hex8(text: string): string {
+  return fnv1a32(text).toString(16).padStart(8, "0");
 }
 
 /** The topology node that owns an address: a leaf (its rack gateway) or a Kubernetes node. */

@@ -113,12 +113,12 @@ export class NetnsPodNetworks {
     const { namespaces, processes } = context.recorded();
     const pods = namespaces.filter((ns) => ns.startsWith(context.namespaceOf(POD_PREFIX)));
     const marked = leaves(t).filter((l) => existsSync(join(context.nodeDir(l.name), LEAF_MARKER)));
-    const nodeModes = t.hosts.map((h) => readMarker(join(context.nodeDir(h.name), NODE_MARKER)));
+    const nodeModes = new Map(t.hosts.map((h) => [h.name, readMarker(join(context.nodeDir(h.name), NODE_MARKER))]));
     const birds = processes.filter((p) => p.daemon === BIRD_DAEMON);
-    if (pods.length === 0 && marked.length === 0 && birds.length === 0 && nodeModes.every((m) => m === undefined)) return "none";
+    if (pods.length === 0 && marked.length === 0 && birds.length === 0 && [...nodeModes.values()].every((m) => m === undefined)) return "none";
     if (!plan) return "partial";
     const allPods = plan.nodes.every((n) => pods.includes(context.namespaceOf(n.pod.name)));
-    const allNodes = plan.nodes.every((n) => readMarker(join(context.nodeDir(n.node), NODE_MARKER)) === markerOf(plan));
+    const allNodes = plan.nodes.every((n) => nodeModes.get(n.node) === markerOf(plan));
     const leavesAsNeeded = plan.mode === "peering" ? leaves(t).every((l) => marked.includes(l)) : marked.length === 0;
     return allPods && allNodes && leavesAsNeeded ? plan.mode : "partial";
   }
