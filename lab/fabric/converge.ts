@@ -2,18 +2,24 @@
 import { ConvergenceError, LabError } from "../errors.js";
 import type { Budget } from "../expect/budgets.js";
 import { eventually, type Settled } from "../expect/eventually.js";
-import { kernelRoutes, ProbeError } from "../probes/index.js";
+import { kernelRoutes, ProbeError, type KernelRoute } from "../probes/index.js";
 import type { Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
 import { routeFindings } from "./judge.js";
 import { judge, observe } from "./measure.js";
 
+/** Every switch's kernel routes, by switch: one probe a switch by default; a driver may read them all at once. */
+export type KernelRoutesOf = (switches: readonly string[]) => Promise<ReadonlyMap<string, readonly KernelRoute[]>>;
+
+/** The default: `ip -j route show` on each switch through its runner. */
+export function kernelRoutesEach(runnerOf: (node: string) => CommandRunner): KernelRoutesOf {
+  return async (switches) => new Map(await Promise.all(switches.map(async (sw) => [sw, (await kernelRoutes(runnerOf(sw))).value] as const)));
+}
+
 /** What is still wrong in the fabric's kernel routes, across all switches. */
-async function routingFindings(t: Topology, runnerOf: (node: string) => CommandRunner): Promise<string[]> {
-  const perSwitch = await Promise.all(
-    t.switches.map(async (sw) => routeFindings(t, sw, (await kernelRoutes(runnerOf(sw.name))).value)),
-  );
-  return perSwitch.flat();
+async function routingFindings(t: Topology, routesOf: KernelRoutesOf): Promise<string[]> {
+  const routes = await routesOf(t.switches.map((s) => s.name));
+  return t.switches.flatMap((sw) => routeFindings(t, sw, routes.get(sw.name) ?? []));
 }
 
 /** What is still wrong in the fabric, sessions and routes, across all switches (empty when converged). */
@@ -30,16 +36,16 @@ export async function waitForFabric(
   runnerOf: (node: string) => CommandRunner,
   budget: Budget,
   signal?: AbortSignal,
+  routesOf: KernelRoutesOf = kernelRoutesEach(runnerOf),
 ): Promise<Settled<void>> {
   try {
     // Kernel routes first: `ip route` costs a few milliseconds where vtysh costs sixty, and the
     // routes cannot all be there before the sessions are. Then everything, once it holds.
-    const notConverged = async (find: typeof fabricFindings) => {
-      const findings = await find(t, runnerOf);
+    const notConverged = (findings: readonly string[]) => {
       if (findings.length > 0) throw new ConvergenceError(`the fabric has not converged:\n  ${findings.join("\n  ")}`);
     };
-    const routes = await eventually(() => notConverged(routingFindings), budget, { signal });
-    const all = await eventually(() => notConverged(fabricFindings), budget, { signal });
+    const routes = await eventually(async () => notConverged(await routingFindings(t, routesOf)), budget, { signal });
+    const all = await eventually(async () => notConverged(await fabricFindings(t, runnerOf)), budget, { signal });
     return { value: undefined, attempts: routes.attempts + all.attempts, elapsedMs: routes.elapsedMs + all.elapsedMs };
   } catch (error) {
     if (error instanceof ProbeError || error instanceof ConvergenceError || signal?.aborted) throw error;

@@ -3,11 +3,11 @@
  * other, and at most `limit` sources at once. A probe's own timeout starts when it runs, so it
  * measures the network, never the queue in front of it. The results keep the items' order.
  */
-import { availableParallelism } from "node:os";
+import { perCoreLimit } from "../bounded.js";
 
 /** The default bound: sources probing at once, a few per core (a probe mostly waits on the network). */
 export function sourceLimit(): number {
-  return Math.max(1, availableParallelism()) * 4;
+  return perCoreLimit();
 }
 
 export async function perSourceBounded<T, R>(

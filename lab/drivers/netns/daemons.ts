@@ -15,15 +15,9 @@ export async function spawnDaemon(spec: DaemonSpec, record: LabRecord, signal?: 
   record.refuseWhileRemoving(`start ${spec.name} on ${spec.node}`);
   rmSync(spec.pidFile, { force: true }); // a stale one would name a dead daemon
   const result = await runLocal(["ip", "netns", "exec", namespaceOf(spec.node), ...spec.argv], { timeoutMs: 10_000 });
-  // Some daemons (sshd) write their PID file after the parent has exited, and BIRD 1.6 creates it
-  // before it forks and writes the PID in the child: wait for a PID in it (on a loaded two-core
-  // machine, nine sshds starting at once took over 5 s).
-  const deadline = performance.now() + PID_FILE_WAIT_MS;
-  const pidIn = () => Number(readPidFile(spec.pidFile));
-  while (result.exitCode === 0 && !(pidIn() > 0) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  const pid = pidIn();
-  if (result.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
-    const why = result.stderr.trim().split("\n")[0] || `exit ${result.exitCode}`;
+  const pid = result.exitCode === 0 ? await waitForPid(spec.pidFile) : undefined;
+  if (pid === undefined) {
+    const why = result.stderr.trim().split("\n")[0] || (result.exitCode === 0 ? `no PID in ${spec.pidFile}` : `exit ${result.exitCode}`);
     throw new CommandError(`${spec.name} on ${spec.node} did not start: ${why}`, spec.log ? { hint: `see ${spec.log}` } : {});
   }
   const started: LabProcess = {
@@ -35,6 +29,22 @@ export async function spawnDaemon(spec: DaemonSpec, record: LabRecord, signal?: 
   };
   record.record((s) => ({ ...s, processes: [...s.processes, started] }));
   return started;
+}
+
+/**
+ * The PID a daemon that exited 0 wrote to its PID file, waited for: some daemons (sshd) write it
+ * after the parent has exited, and BIRD 1.6 creates it before it forks and writes the PID in the
+ * child (on a loaded two-core machine, nine sshds starting at once took over 5 s). Undefined if
+ * none came within PID_FILE_WAIT_MS.
+ */
+export async function waitForPid(file: string): Promise<number | undefined> {
+  const deadline = performance.now() + PID_FILE_WAIT_MS;
+  for (;;) {
+    const pid = Number(readPidFile(file));
+    if (Number.isInteger(pid) && pid > 0) return pid;
+    if (performance.now() >= deadline) return undefined;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 function readPidFile(file: string): string {

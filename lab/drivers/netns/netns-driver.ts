@@ -5,12 +5,13 @@
  * what runs on them is their kind's (lab/kinds/): FRR on every switch, calico-node's BIRD on hosts.
  */
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
-import { CommandError, describeError, LabBusyError, LabError, UsageError } from "../../errors.js";
+import { mkdirSync, rmSync } from "node:fs";
+import { settleBounded } from "../../bounded.js";
+import { describeError, LabBusyError, LabError, UsageError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { fabricFindings, waitForFabric } from "../../fabric/converge.js";
-import { CALICO_NODE, SYSCTL } from "../../kinds/calico-node.js";
+import { CALICO_NODE } from "../../kinds/calico-node.js";
 import { FRR_DAEMONS, FRR_SWITCH, type FrrDaemon } from "../../kinds/frr.js";
 import { rewriting, type NodeKind } from "../../kinds/kind.js";
 import { isAlive } from "../../lock.js";
@@ -23,12 +24,14 @@ import { NetnsPodNetworks } from "./calico.js";
 import { netnsContext } from "./context.js";
 import { spawnDaemon } from "./daemons.js";
 import { addNamespaces, ipBatch } from "./namespaces.js";
+import { startNode, type NodeStart } from "./node-start.js";
+import { kernelRoutesInNamespaces } from "./routes.js";
 import { ipv6Sysctls, namespaceOf, planLab } from "./plan.js";
 import { netnsPreflight, requireNetnsPreflight } from "./preflight.js";
 import { isRecorded, namespaceInode } from "./processes.js";
 import { LabRecord, nodeDir, type LabState } from "./state.js";
 import { labStatus } from "./status.js";
-import { frrCrashLogDirs, frrDaemonSpec, startSwitch } from "./switches.js";
+import { frrCrashLogDirs, frrDaemonSpec, prepareSwitch } from "./switches.js";
 import { teardown } from "./teardown.js";
 
 const quiet: Progress = () => {};
@@ -91,29 +94,29 @@ export class NetnsDriver implements LabDriver {
       await timed("preflight", () => requireNetnsPreflight(), "root, iproute2, FRR, kernel features");
       await timed("namespaces", () => addNamespaces(plan.namespaces, "create the namespaces"), `${plan.namespaces.length} namespaces`);
       await timed("links", () => ipBatch(plan.links, "create the veth pairs"), `${plan.links.length} veth pairs`);
-      // Per switch, as soon as its namespace is addressed: zebra (which must see the interfaces in
-      // its first netlink dump), bgpd once zebra listens (its 1 s start timer is the long pole of
-      // convergence), then staticd. Hosts are addressed meanwhile.
-      const spawn = (spec: Parameters<typeof spawnDaemon>[0]) => spawnDaemon(spec, this.record, signal);
+      // Per node, one process in its namespace (node-start.ts): sysctls, addresses, and on a switch
+      // zebra (which must see the interfaces in its first netlink dump), bgpd once zebra listens
+      // (its 1 s start timer is the long pole of convergence), then staticd.
+      const readyMs = budgets(this.topology.bgp).daemonStart.ms;
       await timed(
         "addressing+daemons",
         () =>
-          // Settled, not failed fast: cleanup must not start while a daemon is still being spawned.
-          settleAll(
-            [...plan.addressing].map(async ([ns, lines]) => {
-              const node = nodeNames(this.topology).find((n) => namespaceOf(n) === ns);
-              const sw = this.topology.switches.find((s) => s.name === node);
-              if (sw) await enableIpv6(sw);
-              await ipBatch(lines, `address ${ns}`, ns);
-              if (node !== undefined) await this.noIcmpRateLimit(node);
-              if (sw) await startSwitch(this.topology, sw, spawn, signal);
-            }),
-          ),
+          // A few nodes per core at once (lab/bounded.ts), settled rather than failed fast:
+          // cleanup must not start while a daemon is still being spawned.
+          settleBounded(plan.addressing, async ([ns, lines]) => {
+            const node = nodeNames(this.topology).find((n) => namespaceOf(n) === ns);
+            if (node === undefined) throw new LabError(`the plan addresses namespace ${ns}, which is no node's`);
+            const sw = this.topology.switches.find((s) => s.name === node);
+            const sysctls = [...NO_ICMP_RATE_LIMIT, ...(sw ? ipv6Sysctls(sw) : [])];
+            const start: NodeStart = sw ? prepareSwitch(this.topology, sw, sysctls, lines) : { node, dir: nodeDir(node), sysctls, addressLines: lines, daemons: [] };
+            mkdirSync(start.dir, { recursive: true });
+            await startNode(start, this.record, readyMs, signal);
+          }),
         `addresses; ${FRR_DAEMONS.join(", ")} on ${this.topology.switches.length} switches`,
       );
       await timed(
         "convergence",
-        () => waitForFabric(this.topology, (node) => this.localRunner(node), budgets(this.topology.bgp).convergence, signal),
+        () => waitForFabric(this.topology, (node) => this.localRunner(node), budgets(this.topology.bgp).convergence, signal, kernelRoutesInNamespaces),
         "every session Established, every prefix installed",
       );
       const context = this.context(signal);
@@ -236,16 +239,6 @@ export class NetnsDriver implements LabDriver {
    * What addons (and scenario-time extensions such as Calico's modes) build with: every namespace
    * and process they create goes into the lab's record first.
    */
-  /**
-   * Lifts the kernel's ICMP rate limit in a node's namespace (a host forwards too, as a Calico node) (1 s a destination after a burst of
-   * ~6, per namespace): a host that traceroutes to every other rack gets its leaf's "time
-   * exceeded" for each, not for the first few only (at 16 racks the path checks found "no answer").
-   */
-  private async noIcmpRateLimit(node: string): Promise<void> {
-    const result = await this.localRunner(node).run(["sh", "-c", "echo 0 > /proc/sys/net/ipv4/icmp_ratelimit && echo 0 > /proc/sys/net/ipv6/icmp/ratelimit"]);
-    if (result.exitCode !== 0) throw new LabError(`${node}: could not lift the ICMP rate limit: ${result.stderr.trim()}`);
-  }
-
   context(signal?: AbortSignal): NetnsContext {
     return netnsContext(this.topology, this.record, (node) => this.namespaceRunner(node), signal);
   }
@@ -262,16 +255,10 @@ function ownCommand(t: Topology, node: string, argv: readonly string[]): readonl
   return kindOf(t, node)?.ownCommand(argv, nodeDir(node)) ?? argv;
 }
 
-/** Waits for every promise to settle, then rejects with the first failure, if any. */
-async function settleAll(promises: ReadonlyArray<Promise<unknown>>): Promise<void> {
-  const failed = (await Promise.allSettled(promises)).find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
-}
-
-/** IPv6 on in the switch's own namespace where it runs BGP unnumbered (link-local needs it). */
-async function enableIpv6(sw: Switch): Promise<void> {
-  const settings = ipv6Sysctls(sw);
-  if (settings.length === 0) return;
-  const result = await runLocal(["ip", "netns", "exec", namespaceOf(sw.name), SYSCTL, "-qw", ...settings], { timeoutMs: 10_000 });
-  if (result.exitCode !== 0) throw new CommandError(`could not enable IPv6 on ${sw.name} for BGP unnumbered: ${result.stderr.trim()}`);
-}
+/**
+ * The kernel's ICMP rate limit lifted in every node's namespace (1 s a destination after a burst of
+ * ~6, per namespace; a host forwards too, as a Calico node): a host that traceroutes to every other
+ * rack gets its leaf's "time exceeded" for each, not for the first few only (at 16 racks the path
+ * checks found "no answer").
+ */
+const NO_ICMP_RATE_LIMIT = ["net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"];

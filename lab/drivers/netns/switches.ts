@@ -1,16 +1,15 @@
 /**
  * The FRR switch kind on the embedded lab: each switch's FRR started in its namespace, daemon by
- * daemon in FRR's start order, with the per-daemon configuration rendered from the topology, every
+ * daemon in FRR's start order (by node-start.ts), with the per-daemon configuration rendered from the topology, every
  * file in the switch's own directory.
  */
-import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { LabError } from "../../errors.js";
-import { budgets } from "../../expect/budgets.js";
-import { eventually } from "../../expect/eventually.js";
 import { crashLogDirs, daemonArgv, FRR_DAEMONS, FRR_INSTALL, frrFiles, frrUser, isFrrProgram, readyWhen, type FrrDaemon } from "../../kinds/frr.js";
 import { renderDaemonConfigs } from "../../render/frr.js";
 import type { Switch, Topology } from "../../topology/model.js";
 import type { DaemonSpec } from "./addons.js";
+import type { NodeStart } from "./node-start.js";
 import { nodeDir, type LabProcess } from "./state.js";
 
 /** How a daemon of a switch is started and recorded. */
@@ -19,8 +18,11 @@ export function frrDaemonSpec(sw: string, daemon: FrrDaemon): DaemonSpec {
   return { node: sw, name: daemon, argv: daemonArgv(daemon, files), pidFile: files.pidFile(daemon), log: files.log };
 }
 
-/** Writes a switch's configuration into its fresh directory, then starts its daemons, each once the one before is ready. */
-export async function startSwitch(t: Topology, sw: Switch, spawn: (spec: DaemonSpec) => Promise<unknown>, signal?: AbortSignal): Promise<void> {
+/**
+ * Writes a switch's configuration into its fresh directory; returns how it is started (node-start.ts):
+ * its sysctls and addresses, then its daemons in FRR's order, each once the one before is ready.
+ */
+export function prepareSwitch(t: Topology, sw: Switch, sysctls: readonly string[], addressLines: readonly string[]): NodeStart {
   const frr = frrUser();
   if (!frr) throw new LabError("no user frr", { hint: FRR_INSTALL });
   const files = frrFiles(nodeDir(sw.name));
@@ -29,18 +31,16 @@ export async function startSwitch(t: Topology, sw: Switch, spawn: (spec: DaemonS
   const configs = renderDaemonConfigs(t, sw);
   for (const daemon of FRR_DAEMONS) writeFileSync(files.config(daemon), configs[daemon]);
   for (const file of [files.dir, ...FRR_DAEMONS.map(files.config)]) chownSync(file, frr.uid, frr.gid);
-  for (const daemon of FRR_DAEMONS) {
-    await spawn(frrDaemonSpec(sw.name, daemon));
-    const ready = readyWhen(daemon, files);
-    if (ready === undefined) continue;
-    await eventually(
-      async () => {
-        if (!existsSync(ready)) throw new LabError(`${daemon} on ${sw.name} did not open its socket`);
-      },
-      budgets(t.bgp).daemonStart,
-      { signal },
-    );
-  }
+  return {
+    node: sw.name,
+    dir: files.dir,
+    sysctls,
+    addressLines,
+    daemons: FRR_DAEMONS.map((daemon) => {
+      const ready = readyWhen(daemon, files);
+      return { spec: frrDaemonSpec(sw.name, daemon), ...(ready === undefined ? {} : { readySocket: ready }) };
+    }),
+  };
 }
 
 /** A recorded FRR daemon's crash-log directories (none for any other process). */
