@@ -33,6 +33,6 @@ Then("every leaf routes every other rack subnet over all spines", async function
 });
 
 Then("every switch has learned exactly the prefixes BGP carries to it, with the fabric's origin", async function (this: FabricWorld) {
-  const findings = await Promise.all(this.topology.switches.map(async (sw) => learnedFindings(this.topology, sw, await this.bgpTable(sw.name))));
-  expectNoFindings(findings.flat());
+  const tables = await this.onEach(this.topology.switches, (sw) => this.bgpTable(sw.name));
+  expectNoFindings(tables.flatMap(([sw, table]) => learnedFindings(this.topology, sw, table)));
 });

@@ -18,16 +18,14 @@ BeforeStep(function (this: FabricWorld) {
 AfterStep(async function (this: FabricWorld, { result }) {
   if (result.status !== Status.FAILED) return;
   const switches = [...this.involved].filter((n) => findSwitch(this.topology, n));
-  await Promise.all(
-    switches.map(async (name) => {
-      const runner = this.lab.runner(name);
-      const results = await Promise.all([
-        runner.run(["vtysh", "-c", "show bgp ipv4 unicast summary"], { timeoutMs: 10_000 }),
-        runner.run(["ip", "route", "show"], { timeoutMs: 10_000 }),
-      ]);
-      for (const r of results) this.attachEvidence(`${name} (state after the failure)`, r);
-    }),
-  );
+  await this.onEach(switches, async (name) => {
+    const runner = this.lab.runner(name);
+    const results = await Promise.all([
+      runner.run(["vtysh", "-c", "show bgp ipv4 unicast summary"], { timeoutMs: 10_000 }),
+      runner.run(["ip", "route", "show"], { timeoutMs: 10_000 }),
+    ]);
+    for (const r of results) this.attachEvidence(`${name} (state after the failure)`, r);
+  });
 });
 
 /**

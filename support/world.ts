@@ -70,9 +70,10 @@ export class FabricWorld extends World {
     attachResult(this.attachText, label, result);
   }
 
-  /** Observes every one of `nodes` at once: each with what was seen. */
+  /** Observes every one of `nodes`, a few per core at once (probes/bounded.ts): each with what was seen. */
   onEach<N, T>(nodes: readonly N[], look: (node: N) => Promise<T>): Promise<Array<[N, T]>> {
-    return Promise.all(nodes.map(async (n): Promise<[N, T]> => [n, await look(n)]));
+    const indexed = nodes.map((n, i) => [n, i] as const);
+    return perSourceBounded(indexed, ([, i]) => String(i), async ([n]): Promise<[N, T]> => [n, await look(n)]);
   }
 
   /**
@@ -160,7 +161,7 @@ export class FabricWorld extends World {
 
   /** Every address the nodes report on their own interfaces, by owner: a traceroute hop is judged by who answered. */
   async nodeAddressOwners(nodes: readonly string[]): Promise<Map<string, string>> {
-    const reports = await Promise.all(nodes.map(async (n) => [n, await observe(n, "addresses", () => interfaceAddresses(this.runner(n)))] as const));
+    const reports = await this.onEach(nodes, (n) => observe(n, "addresses", () => interfaceAddresses(this.runner(n))));
     return ownedAddresses(reports);
   }
 

@@ -47,25 +47,70 @@ export function isRecorded(p: LabProcess): boolean {
 
 /** How long a stop waits for processes to exit after SIGTERM before it falls back to SIGKILL. */
 export interface StopTiming {
-  /** How long to wait with no process exiting (default 2 s): a stage ends early as soon as all have exited. */
+  /** How long to wait with no process exiting or working (default 2 s): a stage ends early as soon as all have exited. */
   readonly quietMs?: number;
   /** The most a stage waits in all, however steadily processes keep exiting (default 2 s + 100 ms a process). */
   readonly capMs?: number;
 }
 
-/** Waits until every PID has exited, for as long as some keep exiting (within the cap). Returns those still alive. */
-export async function waitForExit(pids: readonly number[], timing: StopTiming = {}, alive: (pid: number) => boolean = isAlive): Promise<number[]> {
+/** A process's state letter and CPU time so far (clock ticks), from /proc; undefined once it is gone. */
+function schedulerView(pid: number): { state: string; ticks: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when some of the processes did work since the last call: used CPU, or sat in the kernel
+ * (state D). Such a process is exiting, not stuck: 208 bgpds stopped at once spent seconds in D,
+ * in rmdir of their crash-log directories under the one /var/tmp/frr, where SIGKILL could not even
+ * reach them, and the old rule (2 s without an exit) killed 344 of them.
+ */
+export function workSince(): (pids: readonly number[]) => boolean {
+  const seen = new Map<number, number>();
+  return (pids) => {
+    let working = false;
+    for (const pid of pids) {
+      const view = schedulerView(pid);
+      if (!view) continue;
+      if (view.state === "D" || view.state === "R" || (seen.has(pid) && view.ticks > seen.get(pid)!)) working = true;
+      seen.set(pid, view.ticks);
+    }
+    return working;
+  };
+}
+
+/**
+ * Waits until every PID has exited, for as long as some keep exiting or working (within the cap).
+ * Returns those still alive.
+ */
+export async function waitForExit(
+  pids: readonly number[],
+  timing: StopTiming = {},
+  alive: (pid: number) => boolean = isAlive,
+  working: (pids: readonly number[]) => boolean = workSince(),
+): Promise<number[]> {
   const quietMs = timing.quietMs ?? 2000;
   const capMs = timing.capMs ?? 2000 + 100 * pids.length;
   const started = performance.now();
-  let lastExit = started;
+  let lastProgress = started;
   let left = pids.filter(alive);
+  let workCheckedAt = started;
   while (left.length > 0) {
     const now = performance.now();
-    if (now - lastExit >= quietMs || now - started >= capMs) break;
+    if (now - lastProgress >= quietMs || now - started >= capMs) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
     const still = left.filter(alive);
-    if (still.length < left.length) lastExit = performance.now();
+    // Exits are checked every poll; work (a read of /proc per process) every 200 ms.
+    if (still.length < left.length) lastProgress = performance.now();
+    else if (performance.now() - workCheckedAt >= 200) {
+      workCheckedAt = performance.now();
+      if (working(still)) lastProgress = workCheckedAt;
+    }
     left = still;
   }
   return left;

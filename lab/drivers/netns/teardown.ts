@@ -7,6 +7,7 @@ import { rmSync } from "node:fs";
 import { nodeNames, type Topology } from "../../topology/model.js";
 import type { Phase } from "../driver.js";
 import { deleteNamespaces, preflightNamespace } from "./namespaces.js";
+import { NAMESPACE_PREFIX } from "./plan.js";
 import { isRecorded, pidsInNamespaces, stopProcesses } from "./processes.js";
 import { labDir, nodeDir, type LabState } from "./state.js";
 import { frrCrashLogDirs } from "./switches.js";
@@ -36,7 +37,10 @@ export async function teardown(state: LabState, topology: Topology): Promise<Pha
   const deleted = await deleteNamespaces([...state.namespaces, preflightNamespace(state.ownerPid)], () => "delete the namespaces");
   phases.push({ name: "namespaces", ms: Math.round(performance.now() - started), detail: `${deleted.length} deleted` });
   const remove = (dir: string) => rmSync(dir, { recursive: true, force: true });
-  for (const node of nodeNames(topology)) remove(nodeDir(node));
+  // Every recorded node's directory, of whichever topology the lab was built from (`lab down` removes
+  // any lab that is up: a 208-switch lab taken down under the blog topology left 192 hosts' behind).
+  const recordedNodes = state.namespaces.filter((ns) => ns.startsWith(NAMESPACE_PREFIX)).map((ns) => ns.slice(NAMESPACE_PREFIX.length));
+  for (const node of new Set([...nodeNames(topology), ...recordedNodes])) remove(nodeDir(node));
   for (const p of state.processes) {
     remove(nodeDir(p.node));
     // A daemon stopped by SIGTERM removes its crash-log directory itself; one killed (SIGKILL) does not.
