@@ -3,6 +3,7 @@ import { After, AfterAll, AfterStep, BeforeStep, setDefaultTimeout, Status } fro
 import { budgets } from "../lab/expect/budgets.js";
 import { waitForFabric } from "../lab/fabric/converge.js";
 import { findSwitch } from "../lab/topology/model.js";
+import { attachDownSessions } from "./down-sessions.js";
 import { currentLab } from "./lab.js";
 import type { FabricWorld } from "./world.js";
 
@@ -14,7 +15,10 @@ BeforeStep(function (this: FabricWorld) {
   this.involved.clear();
 });
 
-/** On failure, the BGP sessions and kernel routes of the switches the step looked at, as they are now. */
+/**
+ * On failure, the BGP sessions and kernel routes of the switches the step looked at, as they are
+ * now, and why each of their sessions that is down is down (./down-sessions.ts).
+ */
 AfterStep(async function (this: FabricWorld, { result }) {
   if (result.status !== Status.FAILED) return;
   const switches = [...this.involved].filter((n) => findSwitch(this.topology, n));
@@ -28,6 +32,7 @@ AfterStep(async function (this: FabricWorld, { result }) {
       for (const r of results) this.attachEvidence(`${name} (state after the failure)`, r);
     }),
   );
+  await attachDownSessions(switches, (n) => this.lab.runner(n), (text, options) => this.attach(text, options));
 });
 
 /**
