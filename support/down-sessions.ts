@@ -27,10 +27,10 @@ export async function attachDownSessions(switches: readonly string[], runnerOf: 
         reasons.push(...lines);
         attach(
           `${lines.join("\n")}\n\n${details.map((d) => d.evidence.stdout.trim()).join("\n")}\n`,
-          { mediaType: "text/plain", fileName: `${name}: why ${down.map((p) => p.address).join(", ")} ${down.length === 1 ? "is" : "are"} down` },
+          { mediaType: "text/plain", fileName: `${name}: why ${down.map((p) => p.address).join(", ")} ${down.length === 1 ? "is" : "are"} down.txt` },
         );
         const log = await frrLogTail(runner, LOG_LINES);
-        attach(log.text, { mediaType: "text/plain", fileName: `${name}: FRR log, last ${LOG_LINES} lines${log.file ? ` (${log.file})` : ""}` });
+        attach(log.file ? `${log.file}, last ${LOG_LINES} lines:\n${log.text}` : log.text, { mediaType: "text/plain", fileName: `${name}: FRR log, last ${LOG_LINES} lines.log` });
       } catch (error) {
         if (!(error instanceof LabError)) throw error;
       }

@@ -11,10 +11,9 @@ import { LabError } from "../lab/errors.js";
 import { fabricSvg } from "../lab/report/fabric-svg.js";
 import { fabricHealth, healthHtml, healthVerdict } from "../lab/report/health.js";
 import { observeLab, pictureState } from "../lab/report/observe.js";
+import { ALLURE_MESSAGE } from "./failure-picture.js";
 import type { FabricWorld } from "./world.js";
 
-/** allure-js-commons' ALLURE_RUNTIME_MESSAGE_CONTENT_TYPE: a runtime message allure-cucumberjs applies. */
-const ALLURE_MESSAGE = "application/vnd.allure.message+json";
 
 let drawn = false;
 

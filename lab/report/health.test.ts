@@ -4,7 +4,9 @@ import { parseBgpSummary } from "../probes/bgp.js";
 import { fixture } from "../probes/fake-runner.js";
 import { parseKernelRoutes } from "../probes/routes.js";
 import { loadTopology } from "../topology/load.js";
-import { fabricHealth, healthHtml, healthVerdict } from "./health.js";
+import { fabricSvg } from "./fabric-svg.js";
+import { causeOf, fabricHealth, healthHtml, healthVerdict, highlightOf } from "./health.js";
+import { pictureState } from "./observe.js";
 import type { LabObservation } from "./observe.js";
 
 const blog = loadTopology();
@@ -52,4 +54,28 @@ test("healthVerdict and healthHtml: a down session and a missing route are count
   assert.match(html, /<td class="bad" data-switch="leaf2" data-col="spine1"[^>]*>Idle/);
   assert.match(html, /<td class="ok" data-switch="leaf1" data-col="10.0.102.0\/24"[^>]*>2\/2</);
   assert.ok(html.includes(verdict));
+});
+
+test("highlightOf: the down session once (both ends judged), and each switch with what its routes lack; drawn in the picture", () => {
+  const h = fabricHealth(blog, observation(true));
+  const hl = highlightOf(h);
+  assert.ok(hl.sessions.some(([a, b]) => [a, b].sort().join() === "leaf2,spine1"));
+  assert.equal(hl.sessions.filter(([a, b]) => [a, b].sort().join() === "leaf2,spine1").length, 1);
+  assert.ok(hl.switches.get("spine2")?.includes("no route to 10.0.101.0/24"));
+  assert.equal(hl.switches.has("leaf1"), false);
+  const svg = fabricSvg(blog, { ...pictureState(blog, observation(true)), highlight: hl });
+  assert.match(svg, /<g class="link highlighted" data-a="(spine1\.swp2|leaf2\.swp51)"/);
+  assert.match(svg, /<g class="switch highlighted" data-name="spine2"/);
+  assert.doesNotMatch(svg, /<g class="switch highlighted" data-name="leaf1"/);
+  assert.match(svg, /after the failure, highlighted: \d+ sessions? down/);
+});
+
+test("causeOf: one headline for the fault, the most explaining first", () => {
+  assert.equal(causeOf(fabricHealth(blog, observation(true))), "BGP session not established");
+  const wrongAs = fabricHealth(blog, observation(true));
+  const cells = wrongAs.sessions.map((s) => (s.switch === "leaf1" && s.neighbor === "spine1" ? { ...s, remoteAs: 65009, ok: false } : s));
+  assert.equal(causeOf({ ...wrongAs, sessions: cells }), "BGP AS mismatch");
+  const upRoutesWrong = { sessions: wrongAs.sessions.map((s) => ({ ...s, ok: true })), routes: wrongAs.routes };
+  assert.equal(causeOf(upRoutesWrong), "Route or ECMP wrong");
+  assert.equal(causeOf({ sessions: upRoutesWrong.sessions, routes: [] }), undefined);
 });

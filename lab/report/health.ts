@@ -5,7 +5,7 @@
  * report and one line for the console. Pure: values in, text out.
  */
 import { bestRoutes, bgpPeers, type Topology } from "../topology/model.js";
-import { escapeXml, SESSION_COLOURS } from "./fabric-svg.js";
+import { escapeXml, SESSION_COLOURS, type ObservedFabric } from "./fabric-svg.js";
 import type { LabObservation } from "./observe.js";
 
 /** One switch's view of one session. */
@@ -125,3 +125,32 @@ export function healthHtml(t: Topology, h: FabricHealth): string {
   ].join("\n");
 }
 
+/**
+ * What the picture highlights of a health judgement: each session not Established (or with the
+ * wrong AS) by its two switches, and each switch with a route missing or narrower than expected.
+ */
+export function highlightOf(h: FabricHealth): NonNullable<ObservedFabric["highlight"]> {
+  const sessions: Array<readonly [string, string]> = [];
+  for (const s of h.sessions.filter((c) => !c.ok && c.expectedAs !== undefined)) {
+    if (!sessions.some(([a, b]) => (a === s.neighbor && b === s.switch) || (a === s.switch && b === s.neighbor))) sessions.push([s.switch, s.neighbor]);
+  }
+  const switches = new Map<string, string[]>();
+  for (const r of h.routes.filter((c) => !c.ok)) {
+    const list = switches.get(r.switch) ?? [];
+    list.push(r.found === 0 ? `no route to ${r.prefix}` : `${r.prefix} over ${r.found} next hop${r.found === 1 ? "" : "s"} (expected ${r.expected})`);
+    switches.set(r.switch, list);
+  }
+  return { sessions, switches };
+}
+
+/**
+ * The fault behind what is wrong, as one headline for every scenario it fails (the report's
+ * categories group on it): a session with the wrong AS before a session merely down, before a
+ * route wrong, since each explains the next. Undefined when the fabric is as expected.
+ */
+export function causeOf(h: FabricHealth): string | undefined {
+  if (h.sessions.some((s) => s.state !== undefined && s.expectedAs !== undefined && s.remoteAs !== s.expectedAs)) return "BGP AS mismatch";
+  if (h.sessions.some((s) => !s.ok)) return "BGP session not established";
+  if (h.routes.some((r) => !r.ok)) return "Route or ECMP wrong";
+  return undefined;
+}
