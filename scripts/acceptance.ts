@@ -56,6 +56,8 @@ async function main(): Promise<number> {
     }
     // Skip reasons and broken scenarios as `<error>`: what cucumber's junit formatter leaves out.
     postProcessJunit(`${root}/reports/junit.xml`, `${root}/reports/cucumber-messages.ndjson`);
+    // The run's last lines say where to look: JUnit, then the HTML report (scripts/report.mjs).
+    progress("JUnit: reports/junit.xml");
     await report();
     return passed ? EXIT.ok : EXIT.failed;
   });

@@ -17,10 +17,13 @@
  * lab runs its own, one per namespace): service starts are refused during the install, and a
  * service the install started anyway is stopped. (frr.service and ssh.service stay enabled at
  * boot, the Debian default.)
+ * apt-get's output is folded into one line per package set (what was installed, how long it
+ * took); all of it is printed only when apt-get fails, so that a first run's summary stays in view.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { performance } from "node:perf_hooks";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,6 +31,21 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const say = (message) => console.log(`bootstrap: ${message}`);
 const run = (command, args, env = process.env) =>
   spawnSync(command, args, { cwd: root, stdio: "inherit", env });
+/** apt-get, its output kept and printed only when it fails: one line per package set otherwise. */
+function apt(args, env = process.env, cwd = root) {
+  const started = performance.now();
+  const result = spawnSync("apt-get", args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  if (result.status !== 0) {
+    process.stderr.write(output);
+    return result;
+  }
+  // "N upgraded, M newly installed, ..." (install) or the number of files fetched (update, download).
+  const summary = /^\d+ upgraded, \d+ newly installed.*$/m.exec(output)?.[0] ?? /^Fetched .*$/m.exec(output)?.[0] ?? "nothing to do";
+  say(`apt-get ${args.filter((a) => !a.startsWith("-")).join(" ")}: ${summary} (${seconds} s)`);
+  return result;
+}
 const quiet = (command, args) => spawnSync(command, args, { stdio: "ignore" }).status === 0;
 
 function fail(message) {
@@ -125,8 +143,8 @@ function debianPackages(table = DEBIAN) {
   let result;
   try {
     if (ownPolicy) writeFileSync(policy, "#!/bin/sh\n# fabricspec bootstrap: no service starts during install\nexit 101\n", { mode: 0o755 });
-    result = run("apt-get", ["update", "-q"]);
-    if (result.status === 0) result = run(install[0], install.slice(1), { ...process.env, DEBIAN_FRONTEND: "noninteractive" });
+    result = apt(["update", "-q"]);
+    if (result.status === 0) result = apt(install.slice(1), { ...process.env, DEBIAN_FRONTEND: "noninteractive" });
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });
     process.off("SIGINT", ignore).off("SIGTERM", ignore);
@@ -154,10 +172,10 @@ function unpackedPackages(table = UNPACKED) {
   try {
     // apt-get download writes into its working directory as the _apt user, where it can.
     chmodSync(scratch, 0o777);
-    let result = spawnSync("apt-get", ["download", "-q", ...missing], { cwd: scratch, stdio: "inherit" });
+    let result = apt(["download", "-q", ...missing], process.env, scratch);
     if (result.status !== 0) {
-      run("apt-get", ["update", "-q"]);
-      result = spawnSync("apt-get", ["download", "-q", ...missing], { cwd: scratch, stdio: "inherit" });
+      apt(["update", "-q"]);
+      result = apt(["download", "-q", ...missing], process.env, scratch);
     }
     if (result.status !== 0) fail(`apt-get download ${missing.join(" ")} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
     for (const pkg of missing) {
