@@ -12,6 +12,8 @@
  *           installed) run Calico's data plane on the embedded lab.
  *   --vagrant vagrant and vagrant-libvirt, for `npm run check`'s `vagrant validate` of
  *           lab/vagrant/Vagrantfile (no VM is started).
+ *   --browser Debian's chromium, for `npm run check`'s real-browser check of the Allure report
+ *           (scripts/browser-check.ts drives it with playwright-core; no browser is downloaded).
  *           Skipped with FABRICSPEC_DRIVER=inventory: the lab's own nodes run every command.
  * Installing frr or openssh-server must not leave FRR or sshd running in the root namespace (the
  * lab runs its own, one per namespace): service starts are refused during the install, and a
@@ -92,6 +94,11 @@ const UNPACKED = {
 const VAGRANT = {
   vagrant: ["vagrant"],
   "vagrant-libvirt": ["/usr/share/doc/vagrant-libvirt"],
+};
+
+/** For `npm run check` only: the browser that opens the generated report (scripts/browser-check.ts). */
+const BROWSER = {
+  chromium: ["/usr/bin/chromium"],
 };
 
 /** Packages whose install may start a service in the root namespace: its unit, and its processes' command line. */
@@ -206,3 +213,4 @@ if (process.argv.includes("--deb") && process.env.FABRICSPEC_DRIVER !== "invento
   unpackedPackages();
 }
 if (process.argv.includes("--vagrant")) debianPackages(VAGRANT);
+if (process.argv.includes("--browser")) debianPackages(BROWSER);
