@@ -71,10 +71,14 @@ function check(ok: boolean, what: string): void {
   say(`ok: ${what}`);
 }
 
-/** Opens a scenario from the report's tree by its name and expands the attachments named. */
-async function openScenario(page: Page, url: string, name: string): Promise<void> {
+/** Opens a scenario from the report's tree (grouped by feature: its group is opened first when collapsed). */
+async function openScenario(page: Page, url: string, result: AllureResult): Promise<void> {
   await page.goto(url);
-  await page.getByText(name, { exact: true }).first().click();
+  const entry = page.getByText(result.name, { exact: true }).first();
+  const feature = result.labels.find((l) => l.name === "feature")?.value;
+  await page.getByText("Total", { exact: false }).first().waitFor();
+  if (!(await entry.isVisible()) && feature) await page.getByText(feature, { exact: true }).first().click();
+  await entry.click();
   await page.getByText("Test body").first().waitFor({ timeout: TIMEOUT_MS });
 }
 
@@ -120,7 +124,7 @@ async function main(): Promise<number> {
     // The scenario the run's health matrix and picture are attached to.
     const first = runResults.find((r) => r.attachments.some((n) => n.startsWith("health ")));
     if (first) {
-      await openScenario(page, url, first.name);
+      await openScenario(page, url, first);
       const hook = page.getByText("health at a glance and the fabric picture, once per run").first();
       await hook.click();
       const health = first.attachments.find((n) => n.startsWith("health ")) as string;
@@ -154,7 +158,7 @@ async function main(): Promise<number> {
       const pictured = failed.filter((r) => r.attachments.some((n) => n.startsWith("fabric after the failure")));
       const withPicture = pictured.find((r) => r.attachments.some((n) => /: why .* down\.txt$/.test(n))) ?? pictured[0];
       if (withPicture) {
-        await openScenario(page, url, withPicture.name);
+        await openScenario(page, url, withPicture);
         const name = withPicture.attachments.find((n) => n.startsWith("fabric after the failure")) as string;
         const why = withPicture.attachments.find((n) => /: why .* down\.txt$/.test(n));
         if (why) await page.getByText(why, { exact: true }).first().click();
