@@ -91,6 +91,8 @@ async function main(): Promise<number> {
   }
   const runResults = results(join(PROJECT_ROOT, "reports/allure-results"));
   const shots = join(PROJECT_ROOT, "reports/screenshots");
+  // This run's screenshots only: a passing run must not leave a failed run's pictures behind.
+  rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
   const userDataDir = mkdtempSync(join(tmpdir(), "fabricspec-chromium-"));
   let context: BrowserContext;
