@@ -204,7 +204,7 @@ export function fabricSvg(t: Topology, observed: ObservedFabric = {}): string {
     const m = observed.highlight.switches.size;
     const text = n + m === 0 ? "nothing wrong in the fabric" : `highlighted: ${n} session${n === 1 ? "" : "s"} down, ${m} switch${m === 1 ? "" : "es"} with a route wrong`;
     // Under the title, left-aligned: the narrowest picture (two spines) is about as wide as this line.
-    out.push(`<text class="highlight-caption" x="${MARGIN}" y="${MARGIN + 15}" font-size="11" fill="${HIGHLIGHT_COLOUR}" font-weight="bold">${escapeXml(text)}</text>`);
+    out.push(`<text class="highlight-caption" x="${MARGIN}" y="${MARGIN + 15}" font-size="10" fill="${HIGHLIGHT_COLOUR}" font-weight="bold">${escapeXml(text)}</text>`);
   }
   if (observed.sessions) {
     const y = height - 12;
