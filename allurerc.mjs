@@ -16,9 +16,14 @@ export default {
   },
   // One fault, one headline: failures grouped by cause, matched on the judges' own sentences
   // (lab/fabric/judge.ts, lab/fabric/reachability.ts); a LabError is Allure's "broken".
-  // The first rule that matches wins, so the most specific cause comes first.
+  // The first rule that matches wins, so the most specific cause comes first. A failed step
+  // labels its scenario with the fault behind it (support/failure-picture.ts, `cause`): every
+  // scenario one fault fails lands in that fault's category, whatever its own message says.
   categories: {
     rules: [
+      { name: "BGP AS mismatch", matchers: { statuses: ["failed"], labels: { cause: /^BGP AS mismatch$/ } }, groupByMessage: false },
+      { name: "BGP session not established", matchers: { statuses: ["failed"], labels: { cause: /^BGP session not established$/ } }, groupByMessage: false },
+      { name: "Route or ECMP wrong", matchers: { statuses: ["failed"], labels: { cause: /^Route or ECMP wrong$/ } }, groupByMessage: false },
       { name: "BGP AS mismatch", matchers: { statuses: ["failed"], message: /has remote AS \d+ \(expected \d+\)/ } },
       { name: "BGP session not established", matchers: { statuses: ["failed"], message: /is in state \S+.*\(expected Established\)|has no BGP neighbor|is not running/ } },
       { name: "Route or ECMP wrong", matchers: { statuses: ["failed"], message: /has no route to|routes \S+ via .*\(expected/ } },

@@ -28,6 +28,8 @@ if (!underTsx) {
 }
 
 const FEATURES = "features";
+// Off a terminal, one line per scenario then the summary (scripts/progress-formatter.ts).
+const PROGRESS_LINES = underTsx ? "./scripts/progress-formatter.ts" : "./dist/scripts/progress-formatter.js";
 const CODE = underTsx ? ["support/**/*.ts", "steps/**/*.ts"] : ["dist/support/**/*.js", "dist/steps/**/*.js"];
 
 /** The `name:` of the topology under test (FABRICSPEC_TOPOLOGY, default the blog lab). */
@@ -71,7 +73,7 @@ const common = {
 export default {
   ...common,
   format: [
-    process.stdout.isTTY ? "progress-bar" : "summary",
+    process.stdout.isTTY ? "progress-bar" : PROGRESS_LINES,
     ["junit", "reports/junit.xml"],
     ["message", "reports/cucumber-messages.ndjson"],
     // Writes its files into resultsDir; its own stream carries nothing. It must not be given

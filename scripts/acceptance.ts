@@ -7,12 +7,13 @@
  * Arguments are cucumber's: `npm test -- features/fabric/routing.feature`.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
 import { EXIT, progress, reportError, withLab } from "../lab/cli/run-lab.js";
 import { labFromEnvironment } from "../lab/drivers/registry.js";
 import { formatProperties, runEnvironment } from "../lab/report/environment.js";
 import { checkFeatures } from "./dryrun.js";
+import { junitProblems } from "./junit-schema.js";
 import { postProcessJunit } from "./junit.js";
 import { PROJECT_ROOT } from "../lab/project-root.js";
 
@@ -56,6 +57,10 @@ async function main(): Promise<number> {
     }
     // Skip reasons and broken scenarios as `<error>`: what cucumber's junit formatter leaves out.
     postProcessJunit(`${root}/reports/junit.xml`, `${root}/reports/cucumber-messages.ndjson`);
+    // The run's last lines say where to look: JUnit (checked against junit-10.xsd's rules, which
+    // Jenkins validates with), then the HTML report (scripts/report.mjs).
+    const problems = junitProblems(readFileSync(`${root}/reports/junit.xml`, "utf8"));
+    progress(problems.length === 0 ? "JUnit: reports/junit.xml (valid against junit-10.xsd)" : `JUnit: reports/junit.xml breaks junit-10.xsd:\n  ${problems.join("\n  ")}`);
     await report();
     return passed ? EXIT.ok : EXIT.failed;
   });

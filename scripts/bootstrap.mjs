@@ -12,15 +12,20 @@
  *           installed) run Calico's data plane on the embedded lab.
  *   --vagrant vagrant and vagrant-libvirt, for `npm run check`'s `vagrant validate` of
  *           lab/vagrant/Vagrantfile (no VM is started).
+ *   --browser Debian's chromium, for `npm run check`'s real-browser check of the Allure report
+ *           (scripts/browser-check.ts drives it with playwright-core; no browser is downloaded).
  *           Skipped with FABRICSPEC_DRIVER=inventory: the lab's own nodes run every command.
  * Installing frr or openssh-server must not leave FRR or sshd running in the root namespace (the
  * lab runs its own, one per namespace): service starts are refused during the install, and a
  * service the install started anyway is stopped. (frr.service and ssh.service stay enabled at
  * boot, the Debian default.)
+ * apt-get's output is folded into one line per package set (what was installed, how long it
+ * took); all of it is printed only when apt-get fails, so that a first run's summary stays in view.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { performance } from "node:perf_hooks";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,6 +33,21 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const say = (message) => console.log(`bootstrap: ${message}`);
 const run = (command, args, env = process.env) =>
   spawnSync(command, args, { cwd: root, stdio: "inherit", env });
+/** apt-get, its output kept and printed only when it fails: one line per package set otherwise. */
+function apt(args, env = process.env, cwd = root) {
+  const started = performance.now();
+  const result = spawnSync("apt-get", args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  if (result.status !== 0) {
+    process.stderr.write(output);
+    return result;
+  }
+  // "N upgraded, M newly installed, ..." (install) or the number of files fetched (update, download).
+  const summary = /^\d+ upgraded, \d+ newly installed.*$/m.exec(output)?.[0] ?? /^Fetched .*$/m.exec(output)?.[0] ?? "nothing to do";
+  say(`apt-get ${args.filter((a) => !a.startsWith("-")).join(" ")}: ${summary} (${seconds} s)`);
+  return result;
+}
 const quiet = (command, args) => spawnSync(command, args, { stdio: "ignore" }).status === 0;
 
 function fail(message) {
@@ -74,6 +94,11 @@ const UNPACKED = {
 const VAGRANT = {
   vagrant: ["vagrant"],
   "vagrant-libvirt": ["/usr/share/doc/vagrant-libvirt"],
+};
+
+/** For `npm run check` only: the browser that opens the generated report (scripts/browser-check.ts). */
+const BROWSER = {
+  chromium: ["/usr/bin/chromium"],
 };
 
 /** Packages whose install may start a service in the root namespace: its unit, and its processes' command line. */
@@ -125,8 +150,8 @@ function debianPackages(table = DEBIAN) {
   let result;
   try {
     if (ownPolicy) writeFileSync(policy, "#!/bin/sh\n# fabricspec bootstrap: no service starts during install\nexit 101\n", { mode: 0o755 });
-    result = run("apt-get", ["update", "-q"]);
-    if (result.status === 0) result = run(install[0], install.slice(1), { ...process.env, DEBIAN_FRONTEND: "noninteractive" });
+    result = apt(["update", "-q"]);
+    if (result.status === 0) result = apt(install.slice(1), { ...process.env, DEBIAN_FRONTEND: "noninteractive" });
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });
     process.off("SIGINT", ignore).off("SIGTERM", ignore);
@@ -154,10 +179,10 @@ function unpackedPackages(table = UNPACKED) {
   try {
     // apt-get download writes into its working directory as the _apt user, where it can.
     chmodSync(scratch, 0o777);
-    let result = spawnSync("apt-get", ["download", "-q", ...missing], { cwd: scratch, stdio: "inherit" });
+    let result = apt(["download", "-q", ...missing], process.env, scratch);
     if (result.status !== 0) {
-      run("apt-get", ["update", "-q"]);
-      result = spawnSync("apt-get", ["download", "-q", ...missing], { cwd: scratch, stdio: "inherit" });
+      apt(["update", "-q"]);
+      result = apt(["download", "-q", ...missing], process.env, scratch);
     }
     if (result.status !== 0) fail(`apt-get download ${missing.join(" ")} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
     for (const pkg of missing) {
@@ -188,3 +213,4 @@ if (process.argv.includes("--deb") && process.env.FABRICSPEC_DRIVER !== "invento
   unpackedPackages();
 }
 if (process.argv.includes("--vagrant")) debianPackages(VAGRANT);
+if (process.argv.includes("--browser")) debianPackages(BROWSER);

@@ -5,6 +5,10 @@
  * (`<skipped message="...">`, the `Skipped: ...` text support/pod-network.ts attaches) and turns a
  * scenario whose error is not an assertion (a LabError: the lab is broken) into an `<error>`, as
  * Allure calls it broken (allure-js-commons' getStatusFromError: AssertionError is failed).
+ * It also names each scenario's file and line (features/x.feature:17), as the first line of its
+ * `<system-out>`: junit-10.xsd, which Jenkins validates against, allows no `file` or `line` on a
+ * `<testcase>` (scripts/junit-schema.ts); and it names an outline's examples without the
+ * outline's raw `<placeholders>` (the formatter writes "RULE - OUTLINE <x> - #1.2: NAME").
  * The formatter orders its test cases by feature file and line; the messages are put in that
  * order and matched one to one. If the counts differ the file is left as it is.
  */
@@ -13,6 +17,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 /** What one test case adds to its `<testcase>`. */
 export interface CaseNote {
   readonly skipReason: string | undefined;
+  /** The scenario's (or example row's) feature file and line: "features/blog/bgp-sessions.feature:17". */
+  readonly location?: string;
 }
 
 interface Envelope {
@@ -45,7 +51,10 @@ export function notesFromMessages(ndjson: string): CaseNote[] {
   return started
     .map((s, index) => ({ s, index }))
     .sort((a, b) => where(a.s).uri.localeCompare(where(b.s).uri) || where(a.s).line - where(b.s).line || a.index - b.index)
-    .map(({ s }) => ({ skipReason: reasons.get(s.id) }));
+    .map(({ s }) => {
+      const at = where(s);
+      return { skipReason: reasons.get(s.id), location: at.line > 0 ? `${at.uri}:${at.line}` : at.uri };
+    });
 }
 
 function escapeAttribute(text: string): string {
@@ -57,6 +66,26 @@ const isAssertion = (type: string) => /assert/i.test(type);
 
 const TESTCASE = /<testcase\b[^>]*?(?:\/>|>[\s\S]*?<\/testcase>)/g;
 
+/** An outline example's name without the outline's template: "RULE - NAME" for "RULE - OUTLINE <x> - #1.2: NAME". */
+export function exampleName(name: string): string {
+  const example = /^(.*) - #\d+(?:\.\d+)*: (.*)$/s.exec(name);
+  if (!example || !/&lt;|</.test(example[1] ?? "")) return name;
+  const head = (example[1] ?? "").split(" - ").filter((part) => !/&lt;|</.test(part));
+  return [...head, example[2]].join(" - ");
+}
+
+function withoutPlaceholders(block: string): string {
+  return block.replace(/^(<testcase\b[^>]*?\bname=")([^"]*)"/, (_m, start: string, name: string) => `${start}${exampleName(name)}"`);
+}
+
+/** The location as the first line of the test case's output (a `<system-out>` added if it has none). */
+function withLocation(block: string, location: string): string {
+  const line = `Scenario at ${location}`;
+  if (/<system-out><!\[CDATA\[/.test(block)) return block.replace(/<system-out><!\[CDATA\[/, `<system-out><![CDATA[${line}\n`);
+  if (block.endsWith("/>")) return `${block.slice(0, -2)}>\n    <system-out><![CDATA[${line}]]></system-out>\n  </testcase>`;
+  return block.replace(/<\/testcase>$/, `  <system-out><![CDATA[${line}]]></system-out>\n  </testcase>`);
+}
+
 /** The JUnit XML with the notes applied and the suite's failures/errors counts corrected. */
 export function annotateJunit(xml: string, notes: readonly CaseNote[]): string {
   const cases = xml.match(TESTCASE) ?? [];
@@ -65,7 +94,8 @@ export function annotateJunit(xml: string, notes: readonly CaseNote[]): string {
   let errors = 0;
   const out = xml.replace(TESTCASE, (block) => {
     const note = notes[index++];
-    let b = block;
+    let b = withoutPlaceholders(block);
+    if (note?.location) b = withLocation(b, note.location);
     if (note?.skipReason !== undefined) {
       b = b.replace(/<skipped\b[^>]*?(\/?)>/, (_m, close: string) => `<skipped message="${escapeAttribute(note.skipReason ?? "")}"${close}>`);
     }

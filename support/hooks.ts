@@ -3,8 +3,11 @@ import { After, AfterAll, AfterStep, BeforeStep, setDefaultTimeout, Status } fro
 import { budgets } from "../lab/expect/budgets.js";
 import { waitForFabric } from "../lab/fabric/converge.js";
 import { findSwitch } from "../lab/topology/model.js";
+import { attachDownSessions } from "./down-sessions.js";
+import { attachFailurePicture } from "./failure-picture.js";
 import { currentLab } from "./lab.js";
 import type { FabricWorld } from "./world.js";
+import type { Attach } from "./world/evidence.js";
 
 // Steps that wait do so against the budgets of lab/expect/budgets.ts (the longest, recovery, is
 // 14 s with datacenter timers, plus a settle window); cucumber's 5 s default would cut them short.
@@ -14,7 +17,11 @@ BeforeStep(function (this: FabricWorld) {
   this.involved.clear();
 });
 
-/** On failure, the BGP sessions and kernel routes of the switches the step looked at, as they are now. */
+/**
+ * On failure, the BGP sessions and kernel routes of the switches the step looked at, as they are
+ * now, why each of their sessions that is down is down (./down-sessions.ts), and the fabric
+ * picture with what is wrong highlighted (./failure-picture.ts).
+ */
 AfterStep(async function (this: FabricWorld, { result }) {
   if (result.status !== Status.FAILED) return;
   const switches = [...this.involved].filter((n) => findSwitch(this.topology, n));
@@ -26,6 +33,9 @@ AfterStep(async function (this: FabricWorld, { result }) {
     ]);
     for (const r of results) this.attachEvidence(`${name} (state after the failure)`, r);
   });
+  const attach: Attach = (text, options) => this.attach(text, options);
+  await attachDownSessions(switches, (n) => this.lab.runner(n), attach);
+  await attachFailurePicture(this.topology, (n) => this.lab.runner(n), attach, (data, mediaType) => this.attach(data, mediaType));
 });
 
 /**

@@ -1,37 +1,50 @@
 /**
- * The fabric as a picture, once per run: drawn from the topology with the sessions and ECMP widths
- * observed before the first scenario, attached to that scenario and as one of Allure's global
- * attachments. Cucumber 12's BeforeAll cannot attach, hence the first scenario's Before hook.
+ * Health at a glance and the fabric as a picture, once per run, from one observation of the lab
+ * before the first scenario: the health matrices (lab/report/health.ts) as the run's first
+ * attachment, the verdict in one line on the console, then the picture; both attached to that
+ * scenario and as Allure global attachments. Cucumber 12's BeforeAll cannot attach, hence the
+ * first scenario's Before hook.
  */
 import { Before } from "@cucumber/cucumber";
+import { progress } from "../lab/cli/run-lab.js";
 import { LabError } from "../lab/errors.js";
 import { fabricSvg } from "../lab/report/fabric-svg.js";
-import { observeFabric } from "../lab/report/observe.js";
+import { fabricHealth, healthHtml, healthVerdict } from "../lab/report/health.js";
+import { observeLab, pictureState } from "../lab/report/observe.js";
+import { ALLURE_MESSAGE } from "./failure-picture.js";
 import type { FabricWorld } from "./world.js";
 
-/** allure-js-commons' ALLURE_RUNTIME_MESSAGE_CONTENT_TYPE: a runtime message allure-cucumberjs applies. */
-const ALLURE_MESSAGE = "application/vnd.allure.message+json";
-const FILE_NAME = "fabric.svg";
 
 let drawn = false;
 
-Before({ name: "the fabric picture, once per run" }, async function (this: FabricWorld) {
+/** Attaches `content` to the scenario and as one of Allure's global attachments. */
+function attachBoth(world: FabricWorld, name: string, content: string, contentType: string, extension: string): void {
+  world.attach(content, { mediaType: contentType, fileName: `${name}${extension}` });
+  const message = {
+    type: "global_attachment_content",
+    data: { name, content: Buffer.from(content).toString("base64"), encoding: "base64", contentType, fileExtension: extension },
+  };
+  world.attach(JSON.stringify(message), ALLURE_MESSAGE);
+}
+
+Before({ name: "health at a glance and the fabric picture, once per run" }, async function (this: FabricWorld) {
   if (drawn) return;
   drawn = true;
   let svg: string;
   try {
-    svg = fabricSvg(this.topology, await observeFabric(this.topology, (n) => this.lab.runner(n)));
+    const observed = await observeLab(this.topology, (n) => this.lab.runner(n));
+    const health = fabricHealth(this.topology, observed);
+    const verdict = healthVerdict(health);
+    progress(verdict);
+    attachBoth(this, `health ${this.topology.name}`, healthHtml(this.topology, health), "text/html", ".html");
+    svg = fabricSvg(this.topology, pictureState(this.topology, observed));
   } catch (error) {
     // A lab that cannot be asked still gets its picture, without observed state; the scenarios
     // that need the lab say it is broken.
     if (!(error instanceof LabError)) throw error;
     svg = fabricSvg(this.topology);
-    this.attach(`fabric picture without observed state: ${error.message}`, { mediaType: "text/plain", fileName: "fabric picture" });
+    progress(`fabric: not observed (${error.message})`);
+    this.attach(`fabric picture and health without observed state: ${error.message}`, { mediaType: "text/plain", fileName: "fabric picture" });
   }
-  this.attach(svg, { mediaType: "image/svg+xml", fileName: FILE_NAME });
-  const message = {
-    type: "global_attachment_content",
-    data: { name: `fabric ${this.topology.name}`, content: Buffer.from(svg).toString("base64"), encoding: "base64", contentType: "image/svg+xml", fileExtension: ".svg" },
-  };
-  this.attach(JSON.stringify(message), ALLURE_MESSAGE);
+  attachBoth(this, `fabric ${this.topology.name}`, svg, "image/svg+xml", ".svg");
 });

@@ -16,7 +16,17 @@ export interface ObservedFabric {
   readonly sessions?: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** A leaf's ECMP width: the fewest kernel next hops among its routes to the other racks. */
   readonly ecmpWidth?: ReadonlyMap<string, number>;
+  /**
+   * What a failed step found wrong, drawn highlighted: sessions (by their two switches' names)
+   * and switches, each with what is wrong there (a route missing or too narrow).
+   */
+  readonly highlight?: {
+    readonly sessions: ReadonlyArray<readonly [string, string]>;
+    readonly switches: ReadonlyMap<string, readonly string[]>;
+  };
 }
+
+export const HIGHLIGHT_COLOUR = "#ff6f00";
 
 export const SESSION_COLOURS = { established: "#2e7d32", down: "#c62828", unknown: "#9e9e9e" } as const;
 
@@ -124,12 +134,14 @@ export function fabricSvg(t: Topology, observed: ObservedFabric = {}): string {
       const session = observed.sessions
         ? sessionColour([observed.sessions.get(sw.name)?.get(neighborKey(i)), farIf ? observed.sessions.get(i.peer.node)?.get(neighborKey(farIf)) : undefined])
         : { colour: "#607d8b", label: failed ? "no session expected" : "session not observed" };
+      const highlighted = (observed.highlight?.sessions ?? []).some(([p, q]) => (p === sw.name && q === i.peer.node) || (q === sw.name && p === i.peer.node));
       const title = i.unnumbered
         ? `${sw.name} ${i.name} - ${i.peer.node} ${i.peer.interface} (unnumbered): ${session.label}`
         : `${sw.name} ${i.name} (${i.ip}) - ${i.peer.node} ${i.peer.interface} (${i.peer.ip}): ${session.label}`;
       out.push(
-        `<g class="link" data-a="${escapeXml(`${sw.name}.${i.name}`)}" data-b="${escapeXml(`${i.peer.node}.${i.peer.interface}`)}">`,
+        `<g class="link${highlighted ? " highlighted" : ""}" data-a="${escapeXml(`${sw.name}.${i.name}`)}" data-b="${escapeXml(`${i.peer.node}.${i.peer.interface}`)}">`,
         `<title>${escapeXml(title)}</title>`,
+        ...(highlighted ? [`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${HIGHLIGHT_COLOUR}" stroke-width="10" stroke-opacity="0.45"/>`] : []),
         `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${session.colour}" stroke-width="2.5"${failed ? ' stroke-dasharray="6 4"' : ""}/>`,
         label(x1 + (x2 - x1) * 0.18, y1 + (y2 - y1) * 0.18, upper.name),
         label(x1 + (x2 - x1) * 0.82, y1 + (y2 - y1) * 0.82, lower.name),
@@ -143,10 +155,12 @@ export function fabricSvg(t: Topology, observed: ObservedFabric = {}): string {
   for (const { role, switches } of rows) {
     for (const s of switches) {
       const p = position.get(s.name) as { x: number; y: number };
+      const wrong = observed.highlight?.switches.get(s.name) ?? [];
+      const about = `${s.name} (${role}${s.pod ? `, pod ${s.pod}` : ""}): AS ${s.asn}, loopback ${s.loopback}`;
       out.push(
-        `<g class="switch" data-name="${escapeXml(s.name)}" data-role="${escapeXml(role)}">`,
-        `<title>${escapeXml(`${s.name} (${role}${s.pod ? `, pod ${s.pod}` : ""}): AS ${s.asn}, loopback ${s.loopback}`)}</title>`,
-        `<rect x="${p.x}" y="${p.y}" width="${BOX_W}" height="${BOX_H}" rx="6" fill="${fill[role] ?? "#f5f5f5"}" stroke="#37474f"/>`,
+        `<g class="switch${wrong.length > 0 ? " highlighted" : ""}" data-name="${escapeXml(s.name)}" data-role="${escapeXml(role)}">`,
+        `<title>${escapeXml(wrong.length > 0 ? `${about}\n${wrong.join("\n")}` : about)}</title>`,
+        `<rect x="${p.x}" y="${p.y}" width="${BOX_W}" height="${BOX_H}" rx="6" fill="${fill[role] ?? "#f5f5f5"}" stroke="${wrong.length > 0 ? HIGHLIGHT_COLOUR : "#37474f"}" stroke-width="${wrong.length > 0 ? 4 : 1}"/>`,
         `<text x="${p.x + BOX_W / 2}" y="${p.y + 17}" text-anchor="middle" font-weight="bold" font-size="12">${escapeXml(s.name)}</text>`,
         `<text x="${p.x + BOX_W / 2}" y="${p.y + 32}" text-anchor="middle">AS ${s.asn}</text>`,
         `<text x="${p.x + BOX_W / 2}" y="${p.y + 46}" text-anchor="middle">${escapeXml(s.loopback)}</text>`,
@@ -185,6 +199,13 @@ export function fabricSvg(t: Topology, observed: ObservedFabric = {}): string {
     );
   }
 
+  if (observed.highlight) {
+    const n = observed.highlight.sessions.length;
+    const m = observed.highlight.switches.size;
+    const text = n + m === 0 ? "nothing wrong in the fabric" : `highlighted: ${n} session${n === 1 ? "" : "s"} down, ${m} switch${m === 1 ? "" : "es"} with a route wrong`;
+    // Under the title, left-aligned: the narrowest picture (two spines) is about as wide as this line.
+    out.push(`<text class="highlight-caption" x="${MARGIN}" y="${MARGIN + 15}" font-size="10" fill="${HIGHLIGHT_COLOUR}" font-weight="bold">${escapeXml(text)}</text>`);
+  }
   if (observed.sessions) {
     const y = height - 12;
     out.push(

@@ -13,8 +13,8 @@ test("sessions by switch and neighbor, and a leaf's ECMP width, from outputs cap
   const summary = formatCommand(BGP_SUMMARY_COMMAND);
   const routes = formatCommand(KERNEL_ROUTES_COMMAND);
   const answers: Record<string, Record<string, { stdout: string }>> = {
-    spine1: { [summary]: { stdout: fixture("frr-8.4-bgp-summary-spine1-established.json") } },
-    spine2: { [summary]: { stdout: fixture("frr-8.4-bgp-summary-spine1-established.json") } },
+    spine1: { [summary]: { stdout: fixture("frr-8.4-bgp-summary-spine1-established.json") }, [routes]: { stdout: fixture("iproute2-route-spine1.json") } },
+    spine2: { [summary]: { stdout: fixture("frr-8.4-bgp-summary-spine1-established.json") }, [routes]: { stdout: fixture("iproute2-route-spine1.json") } },
     leaf1: { [summary]: { stdout: fixture("frr-8.4-bgp-summary-leaf1-established.json") }, [routes]: { stdout: fixture("iproute2-route-leaf1-ecmp.json") } },
     leaf2: { [summary]: { stdout: fixture("frr-8.4-bgp-summary-leaf2-neighbor-shutdown.json") }, [routes]: { stdout: "[]" } },
   };
