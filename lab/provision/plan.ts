@@ -202,3 +202,23 @@ export function formatMachinePlan(plan: MachinePlan): string {
   });
   return out.join("\n");
 }
+
+/** What a driver's bring-up would do, for `fabricspec lab plan`: nothing in it has run. */
+export interface LabPlan {
+  readonly driver: string;
+  readonly topology: string;
+  /** What happens before the machines are provisioned (machines created, links wired), in order. */
+  readonly before: readonly string[];
+  readonly machines: readonly MachinePlan[];
+  /** What happens after (convergence, Kubernetes), in order. */
+  readonly after: readonly string[];
+}
+
+/** The whole plan as a person reads it. */
+export function formatLabPlan(plan: LabPlan): string {
+  const out = [`bring-up of topology "${plan.topology}" with the ${plan.driver} driver (nothing below has run):`, ""];
+  if (plan.before.length > 0) out.push("before the switches:", ...plan.before.map((l) => `  - ${l}`), "");
+  for (const machine of plan.machines) out.push(formatMachinePlan(machine), "");
+  if (plan.after.length > 0) out.push("after:", ...plan.after.map((l) => `  - ${l}`), "");
+  return out.join("\n");
+}

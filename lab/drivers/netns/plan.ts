@@ -63,3 +63,11 @@ export function planLab(t: Topology): NetnsPlan {
 
 /** The sysctls a switch needs before its interfaces come up (the provisioner's, shared). */
 export { ipv6Sysctls } from "../../provision/sysctls.js";
+
+/**
+ * The kernel's ICMP rate limit lifted in every node's namespace (1 s a destination after a burst of
+ * ~6, per namespace; a host forwards too, as a Calico node): a host that traceroutes to every other
+ * rack gets its leaf's "time exceeded" for each, not for the first few only (at 16 racks the path
+ * checks found "no answer").
+ */
+export const NO_ICMP_RATE_LIMIT = ["net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"];
