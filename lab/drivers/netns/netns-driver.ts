@@ -212,7 +212,8 @@ export class NetnsDriver implements LabDriver {
 
   async startDaemon(node: string, daemon: string): Promise<void> {
     const { sw, name } = this.daemonOf(node, daemon);
-    await spawnDaemon(frrDaemonSpec(sw.name, name), this.record);
+    // A provisioned switch's daemons read the integrated frr.conf the provisioner installed.
+    await spawnDaemon(frrDaemonSpec(sw.name, name, this.provisioned ? EMBEDDED_TARGET.configFile(sw.name) : undefined), this.record);
   }
 
   private daemonOf(node: string, daemon: string): { sw: Switch; name: FrrDaemon } {
