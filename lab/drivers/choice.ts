@@ -39,7 +39,7 @@ export function driverChoice(env: NodeJS.ProcessEnv = process.env): DriverChoice
         if (env.FABRICSPEC_TRANSPORT === "local") throw new UsageError("FABRICSPEC_PROVISION=ssh provisions the switches over SSH: it needs FABRICSPEC_TRANSPORT=ssh (or unset)");
         return { driver: name, transport: "ssh", provision: true };
       }
-      return { driver: name, transport, provision: false };
+      return { driver: name, transport, provision: provision === "ssh" };
     }
     case "inventory":
       if (!env.FABRICSPEC_INVENTORY) {
