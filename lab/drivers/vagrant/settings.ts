@@ -26,5 +26,6 @@ export function vagrantBoxes(t: Topology, env: NodeJS.ProcessEnv = process.env):
   const { all, settings } = settingsOf(t);
   const image = vagrantSwitchImage(t, env);
   const switchBox = env.FABRICSPEC_SWITCH_BOX || all.images[image]?.box || image;
-  return [switchBox, env.FABRICSPEC_HOST_BOX || String(settings.host_box)];
+  const hostBox = env.VAGRANT_DEFAULT_PROVIDER === "libvirt" ? settings.host_box_libvirt : settings.host_box;
+  return [switchBox, env.FABRICSPEC_HOST_BOX || String(hostBox)];
 }
