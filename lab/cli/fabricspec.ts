@@ -1,5 +1,5 @@
 /**
- * fabricspec lab up | down | status [--json] [--svg FILE] | exec NODE -- CMD...
+ * fabricspec lab up | down | plan | status [--json] [--svg FILE] | exec NODE -- CMD...
  * fabricspec export containerlab FILE.clab.yml [options]
  * fabricspec topology expand FILE
  * The lab comes from FABRICSPEC_TOPOLOGY and FABRICSPEC_DRIVER, as for `npm test`.
@@ -44,6 +44,12 @@ async function main(argv: readonly string[]): Promise<number> {
         if (phases.length === 0) progress("no lab was up");
         return EXIT.ok;
       });
+    case "plan": {
+      // Computed from the topology and the driver's settings only: no lock, no machine, no hypervisor.
+      const { formatLabPlan } = await import("../provision/plan.js");
+      process.stdout.write(formatLabPlan(driver.plan()));
+      return EXIT.ok;
+    }
     case "exec":
       return exec(driver, rest);
     default:

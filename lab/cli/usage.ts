@@ -4,12 +4,14 @@ export const EXPORT_USAGE = "export containerlab FILE.clab.yml [--switch-image I
 
 export const TOPOLOGY_USAGE = "topology expand FILE";
 
-export const USAGE = `usage: fabricspec lab up | down | status [--json] [--svg FILE] | exec NODE -- CMD...
+export const USAGE = `usage: fabricspec lab up | down | plan | status [--json] [--svg FILE] | exec NODE -- CMD...
        fabricspec ${EXPORT_USAGE}
        fabricspec ${TOPOLOGY_USAGE}
 
   lab up       build the lab and leave it running (npm test then reuses it)
   lab down     remove the lab, and anything an interrupted run left behind
+  lab plan     print what lab up would do, per machine and in order (commands, files with
+               their content), running nothing; for Vagrant it needs no hypervisor
   lab status   what is running; --json for tools (exit 0 when up, 1 otherwise); --svg FILE
                writes the fabric as a picture, each session coloured by its observed state
   lab exec     run CMD on NODE and return its exit code
@@ -21,4 +23,5 @@ export const USAGE = `usage: fabricspec lab up | down | status [--json] [--svg F
 
 environment: FABRICSPEC_TOPOLOGY (topology file, default the blog lab),
              FABRICSPEC_DRIVER (netns, or inventory with FABRICSPEC_INVENTORY=FILE),
-             FABRICSPEC_TRANSPORT (netns: ssh runs commands through each node's sshd)`;
+             FABRICSPEC_TRANSPORT (netns: ssh runs commands through each node's sshd),
+             FABRICSPEC_PROVISION (netns: ssh brings the switches up bare and provisions them over SSH)`;

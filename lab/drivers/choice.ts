@@ -1,6 +1,6 @@
 /**
  * Which driver the environment asks for (FABRICSPEC_DRIVER, FABRICSPEC_TRANSPORT,
- * FABRICSPEC_INVENTORY), checked without loading any driver: the registry builds the driver from
+ * FABRICSPEC_PROVISION, FABRICSPEC_INVENTORY), checked without loading any driver: the registry builds the driver from
  * this, and `fabricspec lab status` answers "no lab" from it without paying for ssh2 and execa.
  */
 import { UsageError } from "../errors.js";
@@ -14,7 +14,7 @@ export const DEFAULT_DRIVER: DriverName = "netns";
 const TRANSPORTS = ["local", "ssh"] as const;
 
 export type DriverChoice =
-  | { readonly driver: "netns"; readonly transport: (typeof TRANSPORTS)[number] }
+  | { readonly driver: "netns"; readonly transport: (typeof TRANSPORTS)[number]; readonly provision: boolean }
   | { readonly driver: "inventory"; readonly inventory: string }
   | { readonly driver: "vagrant"; readonly provider: string };
 
@@ -29,7 +29,17 @@ export function driverChoice(env: NodeJS.ProcessEnv = process.env): DriverChoice
           hint: "set FABRICSPEC_TRANSPORT=ssh, or leave it unset",
         });
       }
-      return { driver: name, transport };
+      const provision = env.FABRICSPEC_PROVISION || "none";
+      if (provision !== "none" && provision !== "ssh") {
+        throw new UsageError(`provisioning "${provision}" is not supported. Supported: ssh (switches come up bare and are provisioned over SSH), none`, {
+          hint: "set FABRICSPEC_PROVISION=ssh, or leave it unset",
+        });
+      }
+      if (provision === "ssh" && transport === "local") {
+        if (env.FABRICSPEC_TRANSPORT === "local") throw new UsageError("FABRICSPEC_PROVISION=ssh provisions the switches over SSH: it needs FABRICSPEC_TRANSPORT=ssh (or unset)");
+        return { driver: name, transport: "ssh", provision: true };
+      }
+      return { driver: name, transport, provision: provision === "ssh" };
     }
     case "inventory":
       if (!env.FABRICSPEC_INVENTORY) {

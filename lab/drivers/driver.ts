@@ -2,7 +2,10 @@
 import type { OverlayEncapsulation, PodNetworkMode } from "../calico/modes.js";
 import { UnknownNodeError } from "../errors.js";
 import { nodeNames, type Topology } from "../topology/model.js";
+import type { LabPlan } from "../provision/plan.js";
 import type { CommandRunner } from "../transport/runner.js";
+
+export type { LabPlan };
 
 /** One prerequisite, checked before anything is created. */
 export interface PreflightCheck {
@@ -81,6 +84,8 @@ export interface LabDriver {
   stopDaemon(node: string, daemon: string): Promise<void>;
   /** Starts a stopped routing daemon again, with the lab's configuration. */
   startDaemon(node: string, daemon: string): Promise<void>;
+  /** What `up` would do, per machine and in order, computed without running anything (`fabricspec lab plan`). */
+  plan(): LabPlan;
   /** Runs commands on a node, as its own shell would (`vtysh` reaches the switch's own FRR). */
   runner(node: string): CommandRunner;
   /** Releases what this process holds open to reach the lab (SSH connections); the lab stays as it is. Idempotent. */

@@ -1,7 +1,8 @@
 /**
  * The drivers by name, built from the run configuration that picks one (FABRICSPEC_* variables,
  * checked in ./choice.ts): FABRICSPEC_DRIVER (netns, inventory, vagrant), FABRICSPEC_TRANSPORT
- * (netns only: ssh runs every command through an sshd in each node's namespace),
+ * (netns only: ssh runs every command through an sshd in each node's namespace), FABRICSPEC_PROVISION
+ * (netns only: ssh brings the switches up bare and provisions them over SSH, lab/provision/),
  * FABRICSPEC_INVENTORY (inventory: the file).
  */
 import { BLOG_TOPOLOGY, loadTopology } from "../topology/load.js";
@@ -13,7 +14,7 @@ import { InventoryDriver } from "./inventory/inventory-driver.js";
 import { NetnsDriver } from "./netns/netns-driver.js";
 import { NetnsSshDriver } from "./netns/sshd.js";
 import { SshPool } from "../transport/ssh/pool.js";
-import { vagrantBoxes } from "./vagrant/settings.js";
+import { vagrantBoxes, vagrantSwitchImage } from "./vagrant/settings.js";
 import { VagrantDriver } from "./vagrant/vagrant-driver.js";
 
 export { DEFAULT_DRIVER } from "./choice.js";
@@ -22,12 +23,12 @@ export { DEFAULT_DRIVER } from "./choice.js";
 export function driverFor(choice: DriverChoice, t: Topology, env: NodeJS.ProcessEnv): LabDriver {
   switch (choice.driver) {
     case "netns":
-      return choice.transport === "ssh" ? new NetnsSshDriver(t) : new NetnsDriver(t);
+      return choice.transport === "ssh" ? new NetnsSshDriver(t, undefined, undefined, choice.provision) : new NetnsDriver(t);
     case "inventory":
       return new InventoryDriver(t, loadInventory(choice.inventory, t));
     case "vagrant": {
       const ssh = new SshPool();
-      return new VagrantDriver(t, { ssh: (endpoint) => ssh.runner(endpoint), provider: choice.provider, boxes: vagrantBoxes(t, env) });
+      return new VagrantDriver(t, { ssh: (endpoint) => ssh.runner(endpoint), provider: choice.provider, boxes: vagrantBoxes(t, env), switchImage: vagrantSwitchImage(t, env) });
     }
   }
 }

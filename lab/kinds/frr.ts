@@ -110,11 +110,14 @@ export function frrFiles(dir: string): FrrFiles {
   };
 }
 
-/** How an embedded daemon starts: it daemonizes (-d), with its own configuration, PID file and sockets, as user frr. */
-export function daemonArgv(daemon: FrrDaemon, files: FrrFiles): string[] {
+/**
+ * How an embedded daemon starts: it daemonizes (-d), with its own configuration (or the integrated
+ * frr.conf, of which each daemon applies its own commands), PID file and sockets, as user frr.
+ */
+export function daemonArgv(daemon: FrrDaemon, files: FrrFiles, config: string = files.config(daemon)): string[] {
   return [
     join(FRR_BIN_DIR, daemon), "-d",
-    "-f", files.config(daemon),
+    "-f", config,
     "-i", files.pidFile(daemon),
     "-z", files.zserv,
     "--vty_socket", files.dir,

@@ -18,8 +18,12 @@ import { formatCommand, type CommandResult, type CommandRunner, type RunOptions 
 import { describeEndpoint, expandTokens, type SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { SshError, type SshFailure } from "../../transport/ssh/errors.js";
 import { SshPool } from "../../transport/ssh/pool.js";
+import { waitForFabric } from "../../fabric/converge.js";
+import { planFabric, provisionFabric } from "../../provision/provision.js";
+import { PACKAGED_TARGET } from "../../provision/target.js";
 import {
   describeFailedChecks,
+  phaseTimer,
   unknownNode,
   unknownSwitch,
   type LabDriver,
@@ -30,6 +34,7 @@ import {
   type PreflightWarning,
   type UpOptions,
   type UpResult,
+  type LabPlan,
 } from "../driver.js";
 import type { Inventory, InventoryNode } from "./inventory.js";
 import { checkLogin } from "./login-check.js";
@@ -123,7 +128,8 @@ export class InventoryDriver implements LabDriver {
         problems.push(`missing ${missing.join(", ")}`);
         fixes.push(`install ${missing.join(", ")} (Debian: ${aptInstall(missing)}; Cumulus Linux ships them)`);
       }
-      if (isSwitch && !missing.includes(vtysh[0] ?? "vtysh")) {
+      // A switch still to be provisioned runs no FRR yet: the provisioner's last step starts it.
+      if (isSwitch && !this.inventory.provision && !missing.includes(vtysh[0] ?? "vtysh")) {
         const version = await connection.run([...vtysh, "-c", "show version"], { timeoutMs: CHECK_TIMEOUT_MS });
         if (version.exitCode !== 0) {
           problems.push(`vtysh does not reach FRR: ${firstLine(version.stderr) ?? firstLine(version.stdout) ?? `exit ${version.exitCode}`}`);
@@ -153,7 +159,24 @@ export class InventoryDriver implements LabDriver {
       );
     }
     progress(`inventory ${this.inventory.source}: all ${checks.length} nodes reachable over SSH, with what the probes need (${ms} ms)`);
-    return { reused: true, phases: [{ name: "preflight", ms, detail: `${checks.length} nodes over SSH` }] };
+    const phases: Phase[] = [{ name: "preflight", ms, detail: `${checks.length} nodes over SSH` }];
+    if (this.inventory.provision) {
+      const timed = phaseTimer(phases, progress, options.signal);
+      await timed("provisioning", () => provisionFabric(this.topology, (node) => this.runner(node), PACKAGED_TARGET, { progress }), `${this.topology.switches.length} switches over SSH`);
+      await timed("convergence", () => waitForFabric(this.topology, (node) => this.runner(node), budgets(this.topology.bgp).convergence, options.signal));
+    }
+    return { reused: true, phases };
+  }
+
+  /** What `up` does: nothing is built; with `provision: true`, the switches are provisioned. */
+  plan(): LabPlan {
+    return {
+      driver: this.name,
+      topology: this.topology.name,
+      before: [`nothing is created: the machines of ${this.inventory.source} exist`, "preflight: every node reached over SSH, with the tools its probes need"],
+      machines: this.inventory.provision ? planFabric(this.topology, PACKAGED_TARGET) : [],
+      after: this.inventory.provision ? ["wait until every session is Established and every prefix installed (budget: convergence)"] : ["the lab is used as it is (provision: false): nothing on the switches is changed"],
+    };
   }
 
   /** Tears nothing down (the lab is not ours); closes the connections. */

@@ -104,3 +104,11 @@ test("YAML syntax errors name their line; an unreadable file says why", () => {
   assert.match(issues("nodes:\n  leaf1: {\n")[0] ?? "", /^line \d+: /);
   assert.throws(() => loadInventory("/nonexistent/inventory.yaml", blog), /Inventory \/nonexistent\/inventory.yaml is invalid:\n {2}cannot read the file \(ENOENT: no such file or directory, open '\/nonexistent\/inventory.yaml'\)$/);
 });
+
+test("provision: true (switches provisioned at bring-up) is off by default, and needs packaged FRR on the switches", () => {
+  assert.equal(parseInventory(inventory(every()), "lab.yaml", blog).provision, false);
+  assert.equal(parseInventory(`provision: true\n${inventory(every())}`, "lab.yaml", blog).provision, true);
+  assert.deepEqual(issues(`provision: true\n${inventory(every({ leaf1: "{ frr: { control: pidfile } }" }))}`), [
+    "nodes.leaf1.frr: provision: true provisions packaged FRR (control: systemd); this switch's FRR is controlled by pidfile",
+  ]);
+});

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { UsageError, type TopologyIssue } from "../../errors.js";
 import { PACKAGED_FRR } from "../../kinds/frr.js";
-import { nodeNames, type Topology } from "../../topology/model.js";
+import { findSwitch, nodeNames, type Topology } from "../../topology/model.js";
 import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { formatPath, parseYaml, readText } from "../../yaml-file.js";
 
@@ -81,6 +81,12 @@ export const inventorySchema = z.strictObject({
   $schema: z.string().optional(),
   /** The topology this inventory describes; checked against the one under test when given. */
   topology: z.string().optional(),
+  /**
+   * The switches are bare Linux machines with FRR installed (packaged, under systemd): bring-up
+   * provisions them (lab/provision/: addresses, daemons file, frr.conf, FRR restarted) before the
+   * features run. Default false: the lab is used as it is.
+   */
+  provision: z.boolean().default(false),
   defaults: defaultsSchema.default({}),
   nodes: z.record(z.string(), nodeSchema.nullable().transform((n) => n ?? {})),
 });
@@ -102,6 +108,8 @@ export interface InventoryNode {
 
 export interface Inventory {
   readonly source: string;
+  /** Bring-up provisions the switches (`provision: true`). */
+  readonly provision: boolean;
   readonly nodes: ReadonlyMap<string, InventoryNode>;
 }
 
@@ -171,8 +179,13 @@ export function parseInventory(text: string, source: string, topology: Topology)
       frr: control === "systemd" ? { control, service: frr.service ?? PACKAGED_FRR.service } : { control, pidDir: frr.pidDir ?? PACKAGED_FRR.pidDir, start: frr.start },
     });
   }
+  if (file.provision) {
+    for (const [name, node] of nodes) {
+      if (findSwitch(topology, name) && node.frr.control !== "systemd") add(`nodes.${name}.frr`, "provision: true provisions packaged FRR (control: systemd); this switch's FRR is controlled by pidfile");
+    }
+  }
   if (issues.length > 0) throw new InventoryError(source, issues);
-  return { source, nodes };
+  return { source, provision: file.provision, nodes };
 }
 
 /** The endpoint fields that are set (an absent one stays absent: the transport has defaults). */

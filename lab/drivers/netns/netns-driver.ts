@@ -5,7 +5,8 @@
  * what runs on them is their kind's (lab/kinds/): FRR on every switch, calico-node's BIRD on hosts.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { settleBounded } from "../../bounded.js";
 import { describeError, LabBusyError, LabError, UsageError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
@@ -16,17 +17,20 @@ import { FRR_DAEMONS, FRR_SWITCH, type FrrDaemon } from "../../kinds/frr.js";
 import { rewriting, type NodeKind } from "../../kinds/kind.js";
 import { isAlive } from "../../lock.js";
 import { findNode, findSwitch, nodeNames, type Switch, type Topology } from "../../topology/model.js";
+import { provisionFabric } from "../../provision/provision.js";
 import { runLocal } from "../../transport/local.js";
-import type { CommandRunner } from "../../transport/runner.js";
-import { phaseTimer, unknownNode, unknownSwitch, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult } from "../driver.js";
+import { formatCommand, type CommandRunner } from "../../transport/runner.js";
+import { phaseTimer, unknownNode, unknownSwitch, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult, type LabPlan } from "../driver.js";
 import type { NetnsAddon, NetnsContext } from "./addons.js";
 import { NetnsPodNetworks } from "./calico.js";
 import { netnsContext } from "./context.js";
 import { spawnDaemon } from "./daemons.js";
 import { addNamespaces, ipBatch } from "./namespaces.js";
 import { startNode, type NodeStart } from "./node-start.js";
+import { EMBEDDED_TARGET, prepareBareSwitch, recordProvisionedDaemons } from "./provision.js";
+import { netnsLabPlan } from "./lab-plan.js";
 import { kernelRoutesInNamespaces } from "./routes.js";
-import { ipv6Sysctls, namespaceOf, planLab } from "./plan.js";
+import { ipv6Sysctls, namespaceOf, NO_ICMP_RATE_LIMIT, planLab } from "./plan.js";
 import { netnsPreflight, requireNetnsPreflight } from "./preflight.js";
 import { isRecorded, namespaceInode } from "./processes.js";
 import { LabRecord, nodeDir, type LabState } from "./state.js";
@@ -49,8 +53,14 @@ export class NetnsDriver implements LabDriver {
     readonly topology: Topology,
     private readonly addons: readonly NetnsAddon[] = [],
     private readonly transport?: (node: string, local: CommandRunner) => CommandRunner,
+    /** Switches come up bare and are provisioned through `runner` (lab/provision/) after the addons: FABRICSPEC_PROVISION=ssh. */
+    private readonly provisioned = false,
   ) {
     this.fingerprint = createHash("sha256").update(JSON.stringify({ ...topology, source: undefined })).digest("hex").slice(0, 16);
+  }
+
+  plan(): LabPlan {
+    return netnsLabPlan(this.topology, { ssh: this.transport !== undefined, provisioned: this.provisioned });
   }
 
   preflight(): Promise<PreflightCheck[]> {
@@ -108,19 +118,31 @@ export class NetnsDriver implements LabDriver {
             if (node === undefined) throw new LabError(`the plan addresses namespace ${ns}, which is no node's`);
             const sw = this.topology.switches.find((s) => s.name === node);
             const sysctls = [...NO_ICMP_RATE_LIMIT, ...(sw ? ipv6Sysctls(sw) : [])];
-            const start: NodeStart = sw ? prepareSwitch(this.topology, sw, sysctls, lines) : { node, dir: nodeDir(node), sysctls, addressLines: lines, daemons: [] };
+            const start: NodeStart = !sw
+              ? { node, dir: nodeDir(node), sysctls, addressLines: lines, daemons: [] }
+              : this.provisioned
+                ? { node, dir: prepareBareSwitch(node), sysctls: NO_ICMP_RATE_LIMIT, addressLines: ["link set lo up"], daemons: [] } // lo up: its sshd listens on 127.0.0.1
+                : prepareSwitch(this.topology, sw, sysctls, lines);
             mkdirSync(start.dir, { recursive: true });
             await startNode(start, this.record, readyMs, signal);
           }),
-        `addresses; ${FRR_DAEMONS.join(", ")} on ${this.topology.switches.length} switches`,
+        this.provisioned ? `hosts addressed; ${this.topology.switches.length} switches bare` : `addresses; ${FRR_DAEMONS.join(", ")} on ${this.topology.switches.length} switches`,
       );
+      if (this.provisioned) {
+        // The runners need the addons (sshd) before the fabric exists: the provisioner reaches the switches through them.
+        const context = this.context(signal);
+        for (const addon of this.addons) await timed(addon.name, () => addon.up(context, progress), "addon");
+        await timed("provisioning", () => this.provision(progress), `${this.topology.switches.length} switches over the lab's transport`);
+      }
       await timed(
         "convergence",
         () => waitForFabric(this.topology, (node) => this.localRunner(node), budgets(this.topology.bgp).convergence, signal, kernelRoutesInNamespaces),
         "every session Established, every prefix installed",
       );
-      const context = this.context(signal);
-      for (const addon of this.addons) await timed(addon.name, () => addon.up(context, progress), "addon");
+      if (!this.provisioned) {
+        const context = this.context(signal);
+        for (const addon of this.addons) await timed(addon.name, () => addon.up(context, progress), "addon");
+      }
       signal?.throwIfAborted(); // interrupted during the last step: still not a lab to hand over
     } catch (error) {
       progress(signal?.aborted ? "interrupted; removing what bring-up created" : "bring-up failed; removing what it created");
@@ -129,6 +151,32 @@ export class NetnsDriver implements LabDriver {
     }
     this.record.record((s) => ({ ...s, phase: "up" }));
     return { reused: false, phases };
+  }
+
+  /**
+   * The switches built by the provisioner through this driver's runners (SSH), as on real machines;
+   * each one's checks and commands with their output kept in its directory (provision.log), then
+   * the daemons it started recorded.
+   */
+  private async provision(progress: Progress): Promise<void> {
+    const logs = new Map<string, string[]>();
+    const loading = new Set<string>(); // switches on which the provisioner started daemons
+    try {
+      await provisionFabric(this.topology, (node) => this.runner(node), EMBEDDED_TARGET, {
+        progress,
+        observe: (machine, step, r) => {
+          const log = logs.get(machine) ?? [];
+          logs.set(machine, log);
+          if (step === "load FRR" && r.command[0] !== "pgrep") loading.add(machine);
+          log.push(`[${step}] $ ${formatCommand(r.command)}  (exit ${r.exitCode}, ${r.durationMs} ms)`, ...[r.stdout, r.stderr].filter((t) => t.trim() !== "").map((t) => t.trimEnd()));
+        },
+      });
+    } finally {
+      for (const [machine, log] of logs) writeFileSync(join(nodeDir(machine), "provision.log"), `${log.join("\n")}\n`);
+      // Whatever the provisioner started is the lab's, also when it failed: teardown stops it by PID.
+      // (Waited for only where daemons were started: a switch that failed earlier has none to wait for.)
+      for (const sw of this.topology.switches) await recordProvisionedDaemons(sw.name, this.record, loading.has(sw.name));
+    }
   }
 
   /** A lab that `fabricspec lab up` left running is tested as it is, even degraded: it may be broken on purpose. */
@@ -164,7 +212,8 @@ export class NetnsDriver implements LabDriver {
 
   async startDaemon(node: string, daemon: string): Promise<void> {
     const { sw, name } = this.daemonOf(node, daemon);
-    await spawnDaemon(frrDaemonSpec(sw.name, name), this.record);
+    // A provisioned switch's daemons read the integrated frr.conf the provisioner installed.
+    await spawnDaemon(frrDaemonSpec(sw.name, name, this.provisioned ? EMBEDDED_TARGET.configFile(sw.name) : undefined), this.record);
   }
 
   private daemonOf(node: string, daemon: string): { sw: Switch; name: FrrDaemon } {
@@ -254,11 +303,3 @@ function kindOf(t: Topology, node: string): NodeKind | undefined {
 function ownCommand(t: Topology, node: string, argv: readonly string[]): readonly string[] {
   return kindOf(t, node)?.ownCommand(argv, nodeDir(node)) ?? argv;
 }
-
-/**
- * The kernel's ICMP rate limit lifted in every node's namespace (1 s a destination after a burst of
- * ~6, per namespace; a host forwards too, as a Calico node): a host that traceroutes to every other
- * rack gets its leaf's "time exceeded" for each, not for the first few only (at 16 racks the path
- * checks found "no answer").
- */
-const NO_ICMP_RATE_LIMIT = ["net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"];

@@ -2,7 +2,7 @@
  * The embedded lab's build plan, derived from the topology: which namespaces, which veth pairs,
  * which addresses. Pure data, so it can be read and tested without a lab.
  */
-import { leaves, type Switch, type Topology } from "../../topology/model.js";
+import { leaves, type Topology } from "../../topology/model.js";
 
 /** Every namespace of ours carries this prefix, so an operator can tell them apart. */
 export const NAMESPACE_PREFIX = "fs-";
@@ -61,12 +61,13 @@ export function planLab(t: Topology): NetnsPlan {
   return { namespaces, links, addressing };
 }
 
+/** The sysctls a switch needs before its interfaces come up (the provisioner's, shared). */
+export { ipv6Sysctls } from "../../provision/sysctls.js";
+
 /**
- * The sysctls a switch needs before its interfaces come up: IPv6 on (its link-local addresses)
- * wherever it has an unnumbered link, set inside its own namespace only. Empty for a numbered switch.
+ * The kernel's ICMP rate limit lifted in every node's namespace (1 s a destination after a burst of
+ * ~6, per namespace; a host forwards too, as a Calico node): a host that traceroutes to every other
+ * rack gets its leaf's "time exceeded" for each, not for the first few only (at 16 racks the path
+ * checks found "no answer").
  */
-export function ipv6Sysctls(sw: Switch): string[] {
-  const bare = sw.interfaces.filter((i) => i.unnumbered);
-  if (bare.length === 0) return [];
-  return ["all", "default", ...bare.map((i) => i.name)].map((c) => `net.ipv6.conf.${c}.disable_ipv6=0`);
-}
+export const NO_ICMP_RATE_LIMIT = ["net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"];

@@ -214,13 +214,19 @@ export function sshSessionCounts(topology: Topology): Record<string, number> {
  * transport hook's, explicit, not hidden in sshd.
  */
 export class NetnsSshDriver extends NetnsDriver {
+  /**
+   * @param provisioned switches come up bare and the provisioner builds them over SSH (FABRICSPEC_PROVISION=ssh)
+   * @param addons what else runs after sshd (when provisioned: before the provisioner, on the bare machines)
+   */
   constructor(
     topology: Topology,
     private readonly pool: SshPool = new SshPool(LAB_SSH_OPTIONS),
     login: LabLogin = DEFAULT_LOGIN,
+    provisioned = false,
+    addons: readonly NetnsAddon[] = [],
   ) {
     // `this` is usable once runners are asked for (after construction): the hook runs then.
-    super(topology, [sshdAddon(login)], (node) => sshRunner(pool, node, (argv) => this.nodeCommand(node, argv)));
+    super(topology, [sshdAddon(login), ...addons], (node) => sshRunner(pool, node, (argv) => this.nodeCommand(node, argv)), provisioned);
   }
 
   /** Closes the SSH connections (the lab stays as it is). Idempotent. */

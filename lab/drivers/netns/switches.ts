@@ -12,10 +12,10 @@ import type { DaemonSpec } from "./addons.js";
 import type { NodeStart } from "./node-start.js";
 import { nodeDir, type LabProcess } from "./state.js";
 
-/** How a daemon of a switch is started and recorded. */
-export function frrDaemonSpec(sw: string, daemon: FrrDaemon): DaemonSpec {
+/** How a daemon of a switch is started and recorded; `config`: the integrated frr.conf a provisioned switch runs from. */
+export function frrDaemonSpec(sw: string, daemon: FrrDaemon, config?: string): DaemonSpec {
   const files = frrFiles(nodeDir(sw));
-  return { node: sw, name: daemon, argv: daemonArgv(daemon, files), pidFile: files.pidFile(daemon), log: files.log };
+  return { node: sw, name: daemon, argv: daemonArgv(daemon, files, config ?? files.config(daemon)), pidFile: files.pidFile(daemon), log: files.log };
 }
 
 /**

@@ -11,11 +11,21 @@ interface Settings {
   [topology: string]: unknown;
 }
 
+function settingsOf(t: Topology): { all: Settings; settings: Record<string, string | number> } {
+  const all = parse(readFileSync(join(VAGRANT_DIR, "settings.yaml"), "utf8")) as Settings;
+  return { all, settings: { ...all.default, ...((all[t.name] as Record<string, string | number> | undefined) ?? {}) } };
+}
+
+/** The switch image (cumulus, frr) the Vagrantfile will use for a topology. */
+export function vagrantSwitchImage(t: Topology, env: NodeJS.ProcessEnv = process.env): string {
+  return env.FABRICSPEC_SWITCH_IMAGE || String(settingsOf(t).settings.switch_image);
+}
+
 /** The switch box and the host box for a topology, with the Vagrantfile's environment overrides. */
 export function vagrantBoxes(t: Topology, env: NodeJS.ProcessEnv = process.env): string[] {
-  const all = parse(readFileSync(join(VAGRANT_DIR, "settings.yaml"), "utf8")) as Settings;
-  const settings = { ...all.default, ...((all[t.name] as Record<string, string | number> | undefined) ?? {}) };
-  const image = env.FABRICSPEC_SWITCH_IMAGE || String(settings.switch_image);
+  const { all, settings } = settingsOf(t);
+  const image = vagrantSwitchImage(t, env);
   const switchBox = env.FABRICSPEC_SWITCH_BOX || all.images[image]?.box || image;
-  return [switchBox, env.FABRICSPEC_HOST_BOX || String(settings.host_box)];
+  const hostBox = env.VAGRANT_DEFAULT_PROVIDER === "libvirt" ? settings.host_box_libvirt : settings.host_box;
+  return [switchBox, env.FABRICSPEC_HOST_BOX || String(hostBox)];
 }

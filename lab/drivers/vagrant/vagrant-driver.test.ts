@@ -8,20 +8,29 @@ import { loadTopology } from "../../topology/load.js";
 import { formatCommand, type CommandResult, type CommandRunner } from "../../transport/runner.js";
 import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { LabError } from "../../errors.js";
+import { FakeMachine } from "../../provision/fake-machine.js";
+import { formatLabPlan } from "../../provision/plan.js";
 import { VagrantDriver } from "./vagrant-driver.js";
 
 const FAKE_VAGRANT = fileURLToPath(new URL("./fake-vagrant.mjs", import.meta.url));
 const JOIN = "kubeadm join 10.0.101.10:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0123";
 
-/** A fake SSH transport: records every command per node and answers like freshly provisioned machines. */
+/**
+ * A fake SSH transport: records every command per node and answers like freshly provisioned
+ * machines; a switch is a FakeMachine (lab/provision/fake-machine.ts) with the topology's NICs, bare.
+ */
 function fakeSsh(log: string[], endpoints: SshEndpoint[]) {
+  const t = loadTopology();
+  const switches = new Map(t.switches.map((sw) => [sw.name, new FakeMachine(sw.name, [...sw.interfaces.map((i) => i.name), ...t.hosts.filter((h) => h.leaf === sw.name).map((h) => h.leafPort)])]));
   return (endpoint: SshEndpoint): CommandRunner => {
     endpoints.push(endpoint);
     return {
       node: endpoint.node,
-      async run(argv): Promise<CommandResult> {
+      async run(argv, options): Promise<CommandResult> {
         const command = formatCommand(argv);
         log.push(`${endpoint.node}$ ${command}`);
+        const fakeSwitch = switches.get(endpoint.node);
+        if (fakeSwitch) return fakeSwitch.run(argv, options);
         const answer = (stdout: string, exitCode = 0) => ({ command: argv, exitCode, stdout, stderr: "", durationMs: 1 });
         if (argv[0] === "test") return answer("", 1); // nothing initialized or joined yet
         if (command === "kubeadm token create --print-join-command") return answer(`${JOIN}\n`);
@@ -65,7 +74,7 @@ test("VagrantDriver.up (with a fake vagrant and a fake SSH): machines, endpoints
     "ssh-config spine1 spine2 leaf1 leaf2 k8s-master-l1-1 k8s-node-l1-1 k8s-node-l1-2 k8s-node-l2-1 k8s-node-l2-2",
   ]);
   assert.ok(vagrantCalls.every((c) => c.topology.endsWith("lab/topologies/blog.yaml") && c.provider === "libvirt"));
-  assert.deepEqual(phases.map((p) => p.name), ["preflight", "machines", "ssh endpoints", "switch configuration", "convergence", "kubernetes"]);
+  assert.deepEqual(phases.map((p) => p.name), ["preflight", "machines", "ssh endpoints", "provisioning", "convergence", "kubernetes"]);
   assert.ok(progress.includes("spine1: Machine booted and ready!"), progress.join("\n"));
   assert.ok(progress.includes("k8s-node-l2-2: up"));
 
@@ -80,7 +89,25 @@ test("VagrantDriver.up (with a fake vagrant and a fake SSH): machines, endpoints
     sudo: true,
   });
   const on = (node: string) => commands.filter((c) => c.startsWith(`${node}$ `)).map((c) => c.slice(node.length + 2));
-  assert.deepEqual(on("leaf1"), ["tee /etc/frr/frr.conf", "systemctl restart frr"]);
+  // The provisioner on each switch: addresses by the topology's interface names, the daemons file,
+  // frr.conf checked by FRR's dry run before it is installed, FRR restarted last.
+  const leaf1 = on("leaf1").filter((c) => !/^(ip -o|sysctl -n|cmp|systemctl is-active|ip link show)/.test(c));
+  assert.deepEqual(leaf1, [
+    "sysctl -qw net.ipv4.ip_forward=1",
+    "ip addr replace 172.16.255.101/32 dev lo", "ip link set lo up",
+    "ip addr replace 172.16.0.1/31 dev swp51", "ip link set swp51 up",
+    "ip addr replace 172.16.0.5/31 dev swp52", "ip link set swp52 up",
+    "ip link add bridge type bridge",
+    "ip link set swp1 master bridge", "ip link set swp1 up",
+    "ip link set swp2 master bridge", "ip link set swp2 up",
+    "ip link set swp3 master bridge", "ip link set swp3 up",
+    "ip addr replace 10.0.101.1/24 dev bridge", "ip link set bridge up",
+    "dd of=/etc/frr/daemons status=none", "chown frr:frr /etc/frr/daemons", "chmod 0640 /etc/frr/daemons",
+    "dd of=/etc/frr/frr.conf.fabricspec-new status=none", "chown frr:frr /etc/frr/frr.conf.fabricspec-new", "chmod 0640 /etc/frr/frr.conf.fabricspec-new",
+    "vtysh -C -f /etc/frr/frr.conf.fabricspec-new",
+    "mv -f /etc/frr/frr.conf.fabricspec-new /etc/frr/frr.conf",
+    "systemctl enable frr", "systemctl restart frr",
+  ]);
   assert.deepEqual(on("k8s-master-l1-1"), [
     "test -f /etc/kubernetes/admin.conf",
     "kubeadm init --apiserver-advertise-address 10.0.101.10 --pod-network-cidr 192.168.0.0/16 --node-name k8s-master-l1-1",
@@ -439,4 +466,18 @@ test("VagrantDriver.runner: on a Kubernetes node, birdc asks calico-node's BIRD 
     `k8s-node-l1-1$ ${CRICTL} exec -- c0ffee birdcl -s /var/run/calico/bird.ctl show protocols all`,
     "leaf1$ vtysh -c 'show bgp summary'",
   ]);
+});
+
+test("VagrantDriver.plan, for both switch images, without vagrant: every switch's link and loopback addresses, its daemons file and frr.conf", () => {
+  for (const image of ["cumulus", "frr"]) {
+    const lab = new VagrantDriver(loadTopology(), { ssh: fakeSsh([], []), provider: "libvirt", vagrant: "/nonexistent/vagrant", boxes: ["some/box", "ubuntu/jammy64"], switchImage: image });
+    const text = formatLabPlan(lab.plan());
+    assert.ok(text.includes(`(image ${image})`), text.slice(0, 400));
+    for (const sw of lab.topology.switches) {
+      assert.ok(text.includes(`run: ip addr replace ${sw.loopback}/32 dev lo`), `${image}: ${sw.name}'s loopback`);
+      for (const i of sw.interfaces) assert.ok(text.includes(`run: ip addr replace ${i.cidr} dev ${i.name}`), `${image}: ${sw.name} ${i.name}`);
+    }
+    assert.equal(text.split("\n").filter((l) => l === "       | bgpd=yes").length, lab.topology.switches.length);
+    assert.ok(text.includes("run: ip addr replace 10.0.102.1/24 dev bridge"));
+  }
 });

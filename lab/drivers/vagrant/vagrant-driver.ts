@@ -2,7 +2,8 @@
  * The blog's lab on VirtualBox or libvirt through Vagrant: lab/vagrant/Vagrantfile builds the
  * machines from the topology; this driver checks the prerequisites (with fix-its), runs
  * `vagrant up` showing each machine's phase, reaches every machine over SSH with the endpoints
- * `vagrant ssh-config` gives, pushes the rendered FRR configuration to the switches, waits for the
+ * `vagrant ssh-config` gives, provisions the switches (lab/provision/: addresses, FRR's daemons
+ * file, the rendered frr.conf checked by vtysh -C, FRR restarted), waits for the
  * fabric, and builds the Kubernetes cluster with kubeadm: init on the control plane with its fabric
  * address, the join command taken from the control plane (`kubeadm token create
  * --print-join-command`), every worker joined, the kubeconfig fetched. kubectl runs on the control
@@ -17,13 +18,14 @@ import { execa } from "execa";
 import { CommandError, LabError, UsageError } from "../../errors.js";
 import { budgets, type Budget } from "../../expect/budgets.js";
 import { waitForFabric } from "../../fabric/converge.js";
-import { configurePackaged, crashDaemon, frrService } from "../../kinds/frr.js";
-import { renderFrrConfig } from "../../render/frr.js";
+import { crashDaemon, frrService } from "../../kinds/frr.js";
+import { planFabric, provisionFabric } from "../../provision/provision.js";
+import { PACKAGED_TARGET } from "../../provision/target.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
 import { must } from "../../transport/must.js";
 import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
-import { describeFailedChecks, phaseTimer, unknownNode, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult } from "../driver.js";
+import { describeFailedChecks, phaseTimer, unknownNode, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult, type LabPlan } from "../driver.js";
 import type { VagrantPodNetworkBudgets } from "./calico/lab.js";
 import { VagrantPodNetworks } from "./calico/pod-networks.js";
 import { withCalicoBird } from "./calico/runners.js";
@@ -41,8 +43,12 @@ export interface VagrantDriverOptions {
   readonly provider?: string;
   /** The vagrant binary (a test gives a recorded fake). */
   readonly vagrant?: string;
-  /** The boxes the Vagrantfile will ask for (lab/vagrant/settings.yaml). */
+  /** The boxes the Vagrantfile will ask for (lab/vagrant/settings.yaml): the switches', the hosts'. */
   readonly boxes?: readonly string[];
+  /** The switch image the Vagrantfile will use (cumulus, frr). */
+  readonly switchImage?: string;
+  /** Receives every provisioning command with its result (the run's evidence). */
+  readonly observe?: (machine: string, step: string, result: CommandResult) => void;
   /** Where the fetched kubeconfig goes; default lab/vagrant/.vagrant/fabricspec. */
   readonly stateDir?: string;
   /** Waits for the fabric to converge; default: the same wait as every lab (a test replaces it). */
@@ -171,7 +177,7 @@ export class VagrantDriver implements LabDriver {
       if (up.result.exitCode !== 0) throw new CommandError(`vagrant up failed: ${error ? `${error.kind}: ${error.message}` : up.result.stderr.trim() || `exit ${up.result.exitCode}`}`);
     });
     await timed("ssh endpoints", () => this.loadEndpoints());
-    await timed("switch configuration", () => this.configureSwitches());
+    await timed("provisioning", () => this.provisionSwitches(progress), `${this.topology.switches.length} switches over SSH`);
     await timed("convergence", async () => {
       const wait = this.options.waitForFabric ?? ((runnerOf, signal) => waitForFabric(this.topology, runnerOf, budgets(this.topology.bgp).convergence, signal));
       await wait((n) => this.runner(n), options.signal);
@@ -189,14 +195,36 @@ export class VagrantDriver implements LabDriver {
     if (missing.length > 0) throw new LabError(`vagrant ssh-config gave no endpoint for ${missing.join(", ")}`);
   }
 
-  /** The same FRR configuration as every lab, installed as packaged FRR reads it, and reloaded. */
-  private async configureSwitches(): Promise<void> {
-    await Promise.all(
-      this.topology.switches.map(async (sw) => {
-        const runner = this.runner(sw.name);
-        for (const step of configurePackaged(renderFrrConfig(this.topology, sw))) await must(runner, step.argv, step.input);
-      }),
-    );
+  /**
+   * Every switch made by the provisioner (lab/provision/) over SSH, as packaged FRR runs: its
+   * forwarding, loopback, links and rack bridge addressed, FRR's daemons file, the same rendered
+   * frr.conf as every lab (checked by the switch's own `vtysh -C` first), FRR restarted.
+   */
+  private async provisionSwitches(progress: Progress): Promise<void> {
+    await provisionFabric(this.topology, (node) => this.runner(node), PACKAGED_TARGET, { progress, ...(this.options.observe ? { observe: this.options.observe } : {}) });
+  }
+
+  /** What `up` would do, computed here without vagrant or a hypervisor. */
+  plan(): LabPlan {
+    const [switchBox, hostBox] = this.options.boxes ?? [];
+    const control = this.topology.hosts.find((h) => h.role === "control-plane");
+    return {
+      driver: this.name,
+      topology: this.topology.name,
+      before: [
+        `vagrant up --machine-readable --provider ${this.provider} in ${VAGRANT_DIR} (FABRICSPEC_TOPOLOGY=${this.topology.source})`,
+        `switches: box ${switchBox ?? "?"} (image ${this.options.switchImage ?? "?"}); the Vagrantfile's provisioners: "interfaces" (each NIC renamed by its MAC to the topology's name)${this.options.switchImage === "frr" ? ', "frr" (FRR installed from the distribution, neither configured nor started)' : ""}`,
+        `hosts: box ${hostBox ?? "?"}; "interfaces", "fabric" (the fabric address on eth1, the fabric's prefixes via the rack gateway, kubelet --node-ip), "kubeadm" (lab/vagrant/provision/kubeadm-node.sh)`,
+        "vagrant ssh-config: every machine's SSH endpoint (commands with sudo -n)",
+      ],
+      machines: planFabric(this.topology, PACKAGED_TARGET),
+      after: [
+        "wait until every session is Established and every prefix installed (budget: convergence)",
+        ...(control ? [`kubeadm init on ${control.name} --apiserver-advertise-address ${control.address} --pod-network-cidr ${this.topology.podNetwork}`] : []),
+        "kubeadm token create --print-join-command; kubeadm join on every worker with its --node-name",
+        `the kubeconfig fetched from ${KUBECONFIG_ON_CONTROL_PLANE}`,
+      ],
+    };
   }
 
   /** kubeadm init on the control plane, the join command from it, every worker joined, the kubeconfig fetched. */
