@@ -2,7 +2,7 @@
  * The embedded lab's build plan, derived from the topology: which namespaces, which veth pairs,
  * which addresses. Pure data, so it can be read and tested without a lab.
  */
-import { leaves, type Switch, type Topology } from "../../topology/model.js";
+import { leaves, type Host, type Switch, type Topology } from "../../topology/model.js";
 
 /** Every namespace of ours carries this prefix, so an operator can tell them apart. */
 export const NAMESPACE_PREFIX = "fs-";
@@ -30,13 +30,20 @@ export function planLab(t: Topology): NetnsPlan {
   for (const sw of t.switches) {
     const own = lines(sw.name);
     own.push("link set lo up", `addr add ${sw.loopback}/32 dev lo`);
+    // IPv6 addresses without duplicate address detection: a lab's addresses are unique by the
+    // topology's checks, and DAD would hold each tentative (unusable by bgpd) for a second or more.
+    if (sw.loopback6 !== undefined) own.push(`addr add ${sw.loopback6}/128 dev lo nodad`);
     for (const i of sw.interfaces) {
       // Each link once, from the end whose name sorts first; the veth never exists in the root namespace.
       if (sw.name < i.peer.node) {
         links.push(`link add ${i.name} netns ${namespaceOf(sw.name)} type veth peer ${i.peer.interface} netns ${namespaceOf(i.peer.node)}`);
       }
       // Unnumbered: no address; the kernel's IPv6 link-local (see ipv6Sysctls) carries the session.
-      own.push(...(i.unnumbered ? [] : [`addr add ${i.cidr} dev ${i.name}`]), `link set ${i.name} up`);
+      own.push(
+        ...(i.unnumbered ? [] : [`addr add ${i.cidr} dev ${i.name}`]),
+        ...(i.cidr6 !== undefined ? [`addr add ${i.cidr6} dev ${i.name} nodad`] : []),
+        `link set ${i.name} up`,
+      );
     }
   }
   for (const leaf of leaves(t)) {
@@ -47,14 +54,21 @@ export function planLab(t: Topology): NetnsPlan {
       links.push(`link add ${host.leafPort} netns ${namespaceOf(leaf.name)} type veth peer ${host.interface} netns ${namespaceOf(host.name)}`);
       own.push(`link set ${host.leafPort} master ${leaf.rack.bridge}`, `link set ${host.leafPort} up`);
     }
-    own.push(`addr add ${leaf.rack.gateway}/${leaf.rack.prefixLength} dev ${leaf.rack.bridge}`, `link set ${leaf.rack.bridge} up`);
+    own.push(`addr add ${leaf.rack.gateway}/${leaf.rack.prefixLength} dev ${leaf.rack.bridge}`);
+    if (leaf.rack.gateway6 !== undefined && leaf.rack.subnet6 !== undefined) {
+      own.push(`addr add ${leaf.rack.gateway6}/${leaf.rack.subnet6.split("/")[1] ?? "64"} dev ${leaf.rack.bridge} nodad`);
+    }
+    own.push(`link set ${leaf.rack.bridge} up`);
   }
   for (const host of t.hosts) {
     lines(host.name).push(
       "link set lo up",
       `addr add ${host.address}/${host.prefixLength} dev ${host.interface}`,
+      ...(host.address6 !== undefined ? [`addr add ${host.address6}/${host.prefixLength6 ?? 64} dev ${host.interface} nodad`] : []),
       `link set ${host.interface} up`,
       `route add default via ${host.gateway}`,
+      // `::/0` names the family: a batch line takes no -6.
+      ...(host.gateway6 !== undefined ? [`route add ::/0 via ${host.gateway6}`] : []),
     );
   }
   const namespaces = [...t.switches, ...t.hosts].map((n) => namespaceOf(n.name));
@@ -62,11 +76,15 @@ export function planLab(t: Topology): NetnsPlan {
 }
 
 /**
- * The sysctls a switch needs before its interfaces come up: IPv6 on (its link-local addresses)
- * wherever it has an unnumbered link, set inside its own namespace only. Empty for a numbered switch.
+ * The sysctls a node needs before its interfaces come up: IPv6 on, set inside its own namespace
+ * only, wherever it has an unnumbered link (its link-local addresses carry the session) or IPv6
+ * addresses of its own (dual stack). Empty for a node that is IPv4 only.
  */
-export function ipv6Sysctls(sw: Switch): string[] {
-  const bare = sw.interfaces.filter((i) => i.unnumbered);
-  if (bare.length === 0) return [];
-  return ["all", "default", ...bare.map((i) => i.name)].map((c) => `net.ipv6.conf.${c}.disable_ipv6=0`);
+export function ipv6Sysctls(node: Switch | Host): string[] {
+  const on = (names: readonly string[]) => ["all", "default", ...names].map((c) => `net.ipv6.conf.${c}.disable_ipv6=0`);
+  if (node.kind === "host") return node.address6 !== undefined ? on(["lo", node.interface]) : [];
+  const dual = node.loopback6 !== undefined || node.rack?.subnet6 !== undefined || node.interfaces.some((i) => i.cidr6 !== undefined);
+  if (dual) return on(["lo", ...node.interfaces.map((i) => i.name)]);
+  const bare = node.interfaces.filter((i) => i.unnumbered);
+  return bare.length === 0 ? [] : on(bare.map((i) => i.name));
 }
