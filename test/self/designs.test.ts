@@ -41,14 +41,16 @@ type ScenarioId = keyof typeof DUAL_STACK_SCENARIOS;
 
 type Observation = (lab: LabDriver) => Promise<string | undefined>;
 
+const familyOf = (address: string) => (address.includes(":") ? "ipv6" : "ipv4");
+
 const sessionDown = (node: string, neighbor: string): Observation => async (lab) => {
-  const peer = (await bgpSummary(lab.runner(node))).value.peers.find((p) => p.address === neighbor);
+  const peer = (await bgpSummary(lab.runner(node), familyOf(neighbor))).value.peers.find((p) => p.address === neighbor);
   return peer && peer.state !== "Established" ? undefined : `${node}: neighbor ${neighbor} is ${peer?.state ?? "not configured"} (waiting for not Established)`;
 };
 
 /** The kernel route of `node` to `prefix` over exactly these next hops, named as the judges name them (an unnumbered one by its interface). */
 const route = (node: string, prefix: string, via: readonly string[]): Observation => async (lab) => {
-  const found = (await kernelRoutes(lab.runner(node))).value.find((r) => r.dst === prefix);
+  const found = (await kernelRoutes(lab.runner(node), familyOf(prefix))).value.find((r) => r.dst === prefix);
   const have = found ? found.nexthops.map(nextHopKey).sort() : [];
   return have.join(",") === [...via].sort().join(",") ? undefined : `${node}: ${prefix} via ${have.join(", ") || "nothing"} (waiting for ${via.join(", ") || "no route"})`;
 };
