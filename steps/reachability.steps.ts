@@ -1,7 +1,7 @@
 import { Then, When, type DataTable } from "@cucumber/cucumber";
 import { LabError } from "../lab/errors.js";
 import { crossRackPairs, gatewayPathFindings, onePerOtherRack, ttlFindings, unansweredFindings } from "../lab/fabric/reachability.js";
-import { expectedPrefixes, type Switch } from "../lab/topology/model.js";
+import { expectedPrefixes, type Host, type Switch } from "../lab/topology/model.js";
 import { expectNoFindings } from "../support/findings.js";
 import type { FabricWorld } from "../support/world.js";
 
@@ -18,6 +18,24 @@ When("every switch pings every other switch loopback from its own loopback", asy
   // Every loopback BGP carries to it: with all spines in one AS, a spine has no path to another's.
   const routed = (sw: Switch, o: Switch) => o !== sw && expectedPrefixes(this.topology, sw).includes(`${o.loopback}/32`);
   await this.pingEach(switches.flatMap((sw) => switches.filter((o) => routed(sw, o)).map((o) => ({ from: sw.name, to: o.loopback, toName: o.name, options: { ...PING, source: sw.loopback } }))));
+});
+
+When("every switch pings every other switch IPv6 loopback from its own IPv6 loopback", async function (this: FabricWorld) {
+  const switches = this.topology.switches;
+  const loopback6 = (sw: Switch): string => {
+    if (sw.loopback6 === undefined) throw new LabError(`${sw.name} has no IPv6 loopback in topology "${this.topology.name}" (give it loopback6)`);
+    return sw.loopback6;
+  };
+  const routed = (sw: Switch, o: Switch) => o !== sw && expectedPrefixes(this.topology, sw).includes(`${loopback6(o)}/128`);
+  await this.pingEach(switches.flatMap((sw) => switches.filter((o) => routed(sw, o)).map((o) => ({ from: sw.name, to: loopback6(o), toName: o.name, options: { ...PING, source: loopback6(sw) } }))));
+});
+
+When("every host pings the IPv6 address of every host in the other racks", async function (this: FabricWorld) {
+  const address6 = (h: Host): string => {
+    if (h.address6 === undefined) throw new LabError(`${h.name} has no IPv6 address in topology "${this.topology.name}" (give it address6)`);
+    return h.address6;
+  };
+  await this.pingEach(crossRackPairs(this.topology.hosts).map(({ from, to }) => ({ from: from.name, to: address6(to), toName: to.name, options: PING })));
 });
 
 When("every host pings every host in the other racks", async function (this: FabricWorld) {

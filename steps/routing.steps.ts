@@ -28,7 +28,7 @@ Then("no switch has learned a point-to-point subnet over BGP", async function (t
 
 Then("every leaf routes every other rack subnet over all spines", async function (this: FabricWorld) {
   const routes = await this.onEach(leaves(this.topology), (leaf) => this.kernelRoutes(leaf.name));
-  const otherRacks = (leaf: Switch) => rackSubnets(this.topology).filter((subnet) => subnet !== leaf.rack?.subnet);
+  const otherRacks = (leaf: Switch) => rackSubnets(this.topology).filter((subnet) => subnet !== leaf.rack?.subnet && subnet !== leaf.rack?.subnet6);
   expectNoFindings(routes.flatMap(([leaf, observed]) => routeFindings(this.topology, leaf, observed, otherRacks(leaf))));
 });
 

@@ -17,9 +17,9 @@ import { perSourceBounded } from "../lab/probes/bounded.js";
 import { birdProtocols, type BirdProtocol } from "../lab/probes/bird.js";
 import { frrDaemons, type FrrDaemons } from "../lab/probes/daemons.js";
 import {
-  bgpSummary,
-  bgpTable,
-  kernelRoutes,
+  bgpSummaryOf,
+  bgpTableOf,
+  kernelRoutesOf,
   ping,
   traceroute,
   type BgpSummary,
@@ -29,7 +29,7 @@ import {
   type PingResult,
   type TracerouteResult,
 } from "../lab/probes/index.js";
-import type { Topology } from "../lab/topology/model.js";
+import { familiesOf, type Topology } from "../lab/topology/model.js";
 import type { CommandResult, CommandRunner } from "../lab/transport/runner.js";
 import { currentLab, noPodNetworks } from "./lab.js";
 import { describeFigures, type Disruption } from "./world/disruption.js";
@@ -86,16 +86,19 @@ export class FabricWorld extends World {
 
   // ---- The fabric ----------------------------------------------------------------------------
 
+  /** The node's BGP sessions, of every family the fabric runs (IPv6 unicast too when dual stack). */
   bgpSummary(node: string): Promise<BgpSummary> {
-    return observe(node, "bgpd", () => bgpSummary(this.runner(node)));
+    return observe(node, "bgpd", async () => ({ value: await bgpSummaryOf(this.runner(node), familiesOf(this.topology)) }));
   }
 
+  /** The node's unicast BGP table, of every family the fabric runs. */
   bgpTable(node: string): Promise<BgpTable> {
-    return observe(node, "bgpd", () => bgpTable(this.runner(node)));
+    return observe(node, "bgpd", async () => ({ value: await bgpTableOf(this.runner(node), familiesOf(this.topology)) }));
   }
 
+  /** The node's kernel routes, of every family the fabric runs. */
   kernelRoutes(node: string): Promise<readonly KernelRoute[]> {
-    return observe(node, "the kernel", () => kernelRoutes(this.runner(node)));
+    return observe(node, "the kernel", async () => ({ value: await kernelRoutesOf(this.runner(node), familiesOf(this.topology)) }));
   }
 
   frrDaemons(node: string): Promise<FrrDaemons> {

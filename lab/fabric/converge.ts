@@ -2,29 +2,29 @@
 import { ConvergenceError, LabError } from "../errors.js";
 import type { Budget } from "../expect/budgets.js";
 import { eventually, type Settled } from "../expect/eventually.js";
-import { kernelRoutes, ProbeError, type KernelRoute } from "../probes/index.js";
-import type { Topology } from "../topology/model.js";
+import { kernelRoutesOf, ProbeError, type KernelRoute } from "../probes/index.js";
+import { familiesOf, type Family, type Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
 import { routeFindings } from "./judge.js";
 import { judge, observe } from "./measure.js";
 
 /** Every switch's kernel routes, by switch: one probe a switch by default; a driver may read them all at once. */
-export type KernelRoutesOf = (switches: readonly string[]) => Promise<ReadonlyMap<string, readonly KernelRoute[]>>;
+export type KernelRoutesOf = (switches: readonly string[], families: readonly Family[]) => Promise<ReadonlyMap<string, readonly KernelRoute[]>>;
 
-/** The default: `ip -j route show` on each switch through its runner. */
+/** The default: `ip -j route show` (and `ip -6 ...` when dual stack) on each switch through its runner. */
 export function kernelRoutesEach(runnerOf: (node: string) => CommandRunner): KernelRoutesOf {
-  return async (switches) => new Map(await Promise.all(switches.map(async (sw) => [sw, (await kernelRoutes(runnerOf(sw))).value] as const)));
+  return async (switches, families) => new Map(await Promise.all(switches.map(async (sw) => [sw, await kernelRoutesOf(runnerOf(sw), families)] as const)));
 }
 
 /** What is still wrong in the fabric's kernel routes, across all switches. */
 async function routingFindings(t: Topology, routesOf: KernelRoutesOf): Promise<string[]> {
-  const routes = await routesOf(t.switches.map((s) => s.name));
+  const routes = await routesOf(t.switches.map((s) => s.name), familiesOf(t));
   return t.switches.flatMap((sw) => routeFindings(t, sw, routes.get(sw.name) ?? []));
 }
 
 /** What is still wrong in the fabric, sessions and routes, across all switches (empty when converged). */
 export async function fabricFindings(t: Topology, runnerOf: (node: string) => CommandRunner): Promise<string[]> {
-  return judge(t, t, await observe(t.switches.map((s) => s.name), runnerOf));
+  return judge(t, t, await observe(t.switches.map((s) => s.name), runnerOf, false, familiesOf(t)));
 }
 
 /**

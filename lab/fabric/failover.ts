@@ -13,7 +13,7 @@ import type { ConvergenceFigures } from "./measure.js";
 export function oneSpineFewerFindings(baseline: Topology, reduced: Topology, leaf: Switch, routes: readonly ObservedRoute[]): string[] {
   const before = findSwitch(baseline, leaf.name);
   const peers = new Set(bgpPeers(reduced, leaf).map((p) => p.node));
-  const otherRacks = rackSubnets(reduced).filter((subnet) => subnet !== leaf.rack?.subnet);
+  const otherRacks = rackSubnets(reduced).filter((subnet) => subnet !== leaf.rack?.subnet && subnet !== leaf.rack?.subnet6);
   return otherRacks.flatMap((subnet) => {
     const had = before ? (expectedRoutes(baseline, before).find((r) => r.prefix === subnet)?.nextHops ?? []) : [];
     const left = had.filter((h) => peers.has(h.node)).length;

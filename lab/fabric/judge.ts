@@ -96,10 +96,18 @@ export function sessionFindings(t: Topology, sw: Switch, observed: readonly Obse
  */
 export function routeFindings(t: Topology, sw: Switch, routes: readonly ObservedRoute[], only?: readonly string[]): string[] {
   const findings: string[] = [];
-  const names = new Map(bgpPeers(t, sw).map((p) => [p.address, p.node]));
+  const peers = bgpPeers(t, sw);
+  const names = new Map([...peers.map((p) => [p.address, p.node] as const), ...peers.map((p) => [p.localInterface, p.node] as const)]);
+  // An IPv6 route is expected by interface (path-vector over model.ts: FRR installs the link-local
+  // next hop); should the kernel show the neighbor's global IPv6 address instead, it names the same link.
+  const viaInterface = new Map(peers.filter((p) => p.families.includes("ipv6") && !p.unnumbered).map((p) => [p.address, p.localInterface]));
+  const key = (hop: ObservedNextHop) => {
+    const k = nextHopKey(hop);
+    return viaInterface.get(k) ?? k;
+  };
   const via = (route: ObservedRoute) =>
     route.nexthops
-      .map(nextHopKey)
+      .map(key)
       .sort()
       .map((key) => `${names.get(key) ?? "?"} ${key}`)
       .join(", ");
@@ -112,7 +120,7 @@ export function routeFindings(t: Topology, sw: Switch, routes: readonly Observed
       findings.push(`${sw.name} has no route to ${want.prefix} (expected via ${wantText})`);
       continue;
     }
-    const have = route.nexthops.map(nextHopKey).sort();
+    const have = route.nexthops.map(key).sort();
     if (have.join(",") !== want.nextHops.map((h) => h.address).sort().join(",")) {
       findings.push(`${sw.name} routes ${want.prefix} via ${via(route)} (expected via ${wantText})`);
     }

@@ -4,8 +4,8 @@
  */
 import type { Budget } from "../expect/budgets.js";
 import { perSourceBounded } from "../probes/bounded.js";
-import { bgpSummary, kernelRoutes, ProbeError, type BgpPeerState, type KernelRoute } from "../probes/index.js";
-import { bgpPeers, findSwitch, type Topology } from "../topology/model.js";
+import { bgpSummaryOf, kernelRoutesOf, ProbeError, type BgpPeerState, type KernelRoute } from "../probes/index.js";
+import { bgpPeers, type Family, familiesOf, findSwitch, type Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
 import { ESTABLISHED, routeFindings, sessionFindings } from "./judge.js";
 
@@ -19,7 +19,12 @@ export type Observation = ReadonlyMap<string, SwitchView>;
  * Looks at the switches. With `tolerant`, a switch whose probes fail (a bgpd restarting, not yet
  * answering vtysh) is a finding to wait out, not an error: convergence waits retry it.
  */
-export async function observe(switches: readonly string[], runnerOf: (node: string) => CommandRunner, tolerant = false): Promise<Observation> {
+export async function observe(
+  switches: readonly string[],
+  runnerOf: (node: string) => CommandRunner,
+  tolerant = false,
+  families: readonly Family[] = ["ipv4"],
+): Promise<Observation> {
   // Bounded (probes/bounded.ts): at 208 switches, 416 probes at once took 24 s and timed vtysh out.
   const entries = await perSourceBounded(
     switches,
@@ -27,8 +32,8 @@ export async function observe(switches: readonly string[], runnerOf: (node: stri
     async (name): Promise<readonly [string, SwitchView]> => {
       const runner = runnerOf(name);
       try {
-        const [summary, routes] = await Promise.all([bgpSummary(runner), kernelRoutes(runner)]);
-        return [name, { peers: summary.value.peers, routes: routes.value }];
+        const [summary, routes] = await Promise.all([bgpSummaryOf(runner, families), kernelRoutesOf(runner, families)]);
+        return [name, { peers: summary.peers, routes }];
       } catch (error) {
         if (!tolerant || !(error instanceof ProbeError)) throw error;
         return [name, { unanswered: error.message }];
@@ -105,7 +110,7 @@ export async function measureConvergence(options: {
   let findings: string[] = [];
   for (;;) {
     attempts++;
-    const seen = await observe(switches, runnerOf, true);
+    const seen = await observe(switches, runnerOf, true, familiesOf(from));
     const elapsed = Math.round(performance.now() - since);
     if (detectMs === undefined && judge(from, from, seen).length > 0) detectMs = elapsed;
     findings = judge(to, from, seen);

@@ -18,6 +18,13 @@ import {
 export const BGP_SUMMARY_COMMAND = ["vtysh", "-c", "show bgp ipv4 unicast summary json"] as const;
 export const BGP_TABLE_COMMAND = ["vtysh", "-c", "show bgp ipv4 unicast json"] as const;
 
+/** Dual stack: the same for IPv6 unicast. */
+export const BGP6_SUMMARY_COMMAND = ["vtysh", "-c", "show bgp ipv6 unicast summary json"] as const;
+export const BGP6_TABLE_COMMAND = ["vtysh", "-c", "show bgp ipv6 unicast json"] as const;
+
+/** BGP's unicast address families the probes read. */
+export type BgpFamily = "ipv4" | "ipv6";
+
 const VTYSH_TIMEOUT_MS = 15_000;
 
 // ---------------------------------------------------------------------------------------------
@@ -82,13 +89,16 @@ const noNeighborsSchema = z.strictObject({});
  * (fixtures/frr-7.5-bgp-summary-wrapped-idle-admin.json); FRR 8 prints it bare.
  */
 const wrappedSummarySchema = z.looseObject({ ipv4Unicast: z.looseObject({}) });
+const wrappedSummary6Schema = z.looseObject({ ipv6Unicast: z.looseObject({}) });
 
 /** Parses `show bgp ipv4 unicast summary json` (FRR 8.4; FRR 7.x's wrapped form too). */
 export function parseBgpSummary(result: CommandResult): BgpSummary {
   requireSuccess(result);
   const printed = parseJson(result.stdout);
   const wrapped = wrappedSummarySchema.safeParse(printed);
-  const json = wrapped.success && !("peers" in wrapped.data) ? wrapped.data.ipv4Unicast : printed;
+  const wrapped6 = wrappedSummary6Schema.safeParse(printed);
+  const json =
+    wrapped.success && !("peers" in wrapped.data) ? wrapped.data.ipv4Unicast : wrapped6.success && !("peers" in wrapped6.data) ? wrapped6.data.ipv6Unicast : printed;
   if (noNeighborsSchema.safeParse(json).success) return { routerId: undefined, localAs: undefined, peers: [] };
   const data = validateOutput(json, summarySchema);
   const peers = Object.entries(data.peers).map(([address, peer]): BgpPeerState => {
@@ -107,9 +117,26 @@ export function parseBgpSummary(result: CommandResult): BgpSummary {
   return { routerId: data.routerId, localAs: data.as, peers };
 }
 
-/** The node's BGP sessions: `show bgp ipv4 unicast summary json`. */
-export function bgpSummary(runner: CommandRunner): Promise<Probed<BgpSummary>> {
-  return runProbe(runner, BGP_SUMMARY_COMMAND, parseBgpSummary, { timeoutMs: VTYSH_TIMEOUT_MS });
+/** The node's BGP sessions of one family (IPv4 unicast unless told): `show bgp ipv4 unicast summary json`. */
+export function bgpSummary(runner: CommandRunner, family: BgpFamily = "ipv4"): Promise<Probed<BgpSummary>> {
+  return runProbe(runner, family === "ipv6" ? BGP6_SUMMARY_COMMAND : BGP_SUMMARY_COMMAND, parseBgpSummary, { timeoutMs: VTYSH_TIMEOUT_MS });
+}
+
+/**
+ * The sessions of every family given, as one summary: each neighbor once, as the first family
+ * that has it reports it (an unnumbered session carries both families and is listed in both).
+ * A neighbor is Established for as long as its session is, whichever family shows it.
+ */
+export async function bgpSummaryOf(runner: CommandRunner, families: readonly BgpFamily[]): Promise<BgpSummary> {
+  const summaries = await Promise.all(families.map(async (f) => (await bgpSummary(runner, f)).value));
+  return mergeSummaries(summaries);
+}
+
+export function mergeSummaries(summaries: readonly BgpSummary[]): BgpSummary {
+  const peers = new Map<string, BgpPeerState>();
+  for (const s of summaries) for (const p of s.peers) if (!peers.has(p.address)) peers.set(p.address, p);
+  const first = summaries.find((s) => s.routerId !== undefined);
+  return { routerId: first?.routerId, localAs: first?.localAs, peers: [...peers.values()] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,7 +226,15 @@ export function parseBgpTable(result: CommandResult): BgpTable {
   return { routerId: data.routerId, localAs: data.localAS, routes };
 }
 
-/** The node's IPv4 unicast BGP table: `show bgp ipv4 unicast json`. */
-export function bgpTable(runner: CommandRunner): Promise<Probed<BgpTable>> {
-  return runProbe(runner, BGP_TABLE_COMMAND, parseBgpTable, { timeoutMs: VTYSH_TIMEOUT_MS });
+/** The node's unicast BGP table of one family (IPv4 unless told): `show bgp ipv4 unicast json`. */
+export function bgpTable(runner: CommandRunner, family: BgpFamily = "ipv4"): Promise<Probed<BgpTable>> {
+  return runProbe(runner, family === "ipv6" ? BGP6_TABLE_COMMAND : BGP_TABLE_COMMAND, parseBgpTable, { timeoutMs: VTYSH_TIMEOUT_MS });
+}
+
+/** The tables of every family given as one: their prefixes do not collide. */
+export async function bgpTableOf(runner: CommandRunner, families: readonly BgpFamily[]): Promise<BgpTable> {
+  const tables = await Promise.all(families.map(async (f) => (await bgpTable(runner, f)).value));
+  const [first] = tables;
+  if (!first) throw new Error("bgpTableOf: no family given");
+  return { ...first, routes: Object.assign({}, ...tables.map((t) => t.routes)) as BgpTable["routes"] };
 }

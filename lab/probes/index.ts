@@ -2,7 +2,13 @@
 export { ProbeError, type Probed } from "./probe.js";
 export {
   bgpSummary,
+  bgpSummaryOf,
   bgpTable,
+  bgpTableOf,
+  mergeSummaries,
+  BGP6_SUMMARY_COMMAND,
+  BGP6_TABLE_COMMAND,
+  type BgpFamily,
   parseBgpSummary,
   parseBgpTable,
   BGP_SUMMARY_COMMAND,
@@ -16,7 +22,11 @@ export {
 } from "./bgp.js";
 export {
   kernelRoutes,
+  kernelRoutesCommand,
+  kernelRoutesOf,
   parseKernelRoutes,
+  KERNEL_ROUTES6_COMMAND,
+  type RouteFamily,
   normalizeDestination,
   KERNEL_ROUTES_COMMAND,
   type KernelNextHop,

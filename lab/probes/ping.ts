@@ -48,8 +48,8 @@ export function pingCommand(target: string, options: PingOptions = {}): string[]
   return ["ping", "-n", "-c", String(count), "-W", String(timeoutS), ...source, target];
 }
 
-// 64 bytes from 172.16.255.1: icmp_seq=1 ttl=64 time=0.083 ms
-const REPLY = /^\d+ bytes from ([^:\s]+): icmp_seq=(\d+) ttl=(\d+) time=([\d.]+) ms/;
+// 64 bytes from 172.16.255.1: icmp_seq=1 ttl=64 time=0.083 ms (IPv6: "from 2001:db8::1: icmp_seq=...")
+const REPLY = /^\d+ bytes from (\S+): icmp_seq=(\d+) ttl=(\d+) time=([\d.]+) ms/;
 // From 10.0.101.101 icmp_seq=1 Destination Host Unreachable
 const ERROR = /^From (\S+) icmp_seq=(\d+) (.+)$/;
 // 4 packets transmitted, 0 received, +3 errors, 100% packet loss, time 3076ms

@@ -2,14 +2,14 @@
  * FRR configuration rendered from the topology: the same text on every driver (the netns lab,
  * Vagrant switches, a real Cumulus or FRR switch).
  */
-import { advertisedPrefixes, bgpPeers, type Switch, type Topology } from "../topology/model.js";
+import { advertisedPrefixes, bgpPeers, familyOf, isDualStack, type BgpPeer, type Family, type Switch, type Topology } from "../topology/model.js";
 
 /** The route-map that picks what `redistribute connected` may advertise. */
 export const CONNECTED_ROUTE_MAP = "FABRIC-CONNECTED";
 
 /** The integrated frr.conf of one switch. */
 export function renderFrrConfig(t: Topology, sw: Switch): string {
-  return text([...header(t, sw), "service integrated-vtysh-config", "!", ...zebra(), ...bgpd(t, sw), "line vty", "!"]);
+  return text([...header(t, sw), "service integrated-vtysh-config", "!", ...zebra(t), ...bgpd(t, sw), "line vty", "!"]);
 }
 
 /** The FRR daemons a switch runs, each with its own part of the configuration. */
@@ -22,7 +22,7 @@ export const FRR_DAEMONS: readonly FrrDaemon[] = ["zebra", "bgpd", "staticd"];
  */
 export function renderDaemonConfigs(t: Topology, sw: Switch): Record<FrrDaemon, string> {
   return {
-    zebra: text([...header(t, sw), ...zebra()]),
+    zebra: text([...header(t, sw), ...zebra(t)]),
     bgpd: text([...header(t, sw), ...bgpd(t, sw)]),
     staticd: text(header(t, sw)),
   };
@@ -47,8 +47,9 @@ function header(t: Topology, sw: Switch): string[] {
  * nexthop groups on (the kernel drops the leg, zebra never re-adds it; FRRouting/frr#12239),
  * which the resilience scenarios catch.
  */
-function zebra(): string[] {
-  return ["ip forwarding", "no zebra nexthop kernel enable", "!"];
+function zebra(t: Topology): string[] {
+  // Dual stack, the switch routes IPv6 too: a namespace starts with IPv6 forwarding off.
+  return ["ip forwarding", ...(isDualStack(t) ? ["ipv6 forwarding"] : []), "no zebra nexthop kernel enable", "!"];
 }
 
 function bgpd(t: Topology, sw: Switch): string[] {
@@ -81,14 +82,35 @@ function renderBgp(t: Topology, sw: Switch): string[] {
     // router advertisements, IPv4 over IPv6 next hops (FRR enables extended-nexthop for these).
     ...peers.map((p) => ` neighbor ${p.address}${p.unnumbered ? " interface" : ""} remote-as ${p.remoteAs}`),
     " !",
-    " address-family ipv4 unicast",
+    ...addressFamily(t, sw, "ipv4", peers),
+    ...(isDualStack(t) ? addressFamily(t, sw, "ipv6", peers) : []),
+    "!",
+  ];
+}
+
+/**
+ * One address family's block: what it originates and which sessions carry it. A session over the
+ * IPv6 link addresses carries IPv6 unicast only, so IPv4 unicast, on by default for every
+ * neighbor (`bgp default ipv4-unicast`), is turned off for it; IPv6 unicast is off by default,
+ * so each session that carries it (including an unnumbered one, which carries both) is activated.
+ */
+function addressFamily(t: Topology, sw: Switch, family: Family, peers: readonly BgpPeer[]): string[] {
+  const carrying = peers.filter((p) => p.families.includes(family));
+  const activation =
+    family === "ipv4"
+      ? peers.filter((p) => !p.families.includes("ipv4")).map((p) => `  no neighbor ${p.address} activate`)
+      : carrying.map((p) => `  neighbor ${p.address} activate`);
+  return [
+    ` address-family ${family} unicast`,
     // Redistributed, the prefixes carry origin incomplete ("?", the blog's); from network statements, IGP.
     ...(t.origination === "redistribute"
       ? [`  redistribute connected route-map ${CONNECTED_ROUTE_MAP}`]
-      : advertisedPrefixes(sw).map((prefix) => `  network ${prefix}`)),
+      : advertisedPrefixes(sw)
+          .filter((prefix) => familyOf(prefix) === family)
+          .map((prefix) => `  network ${prefix}`)),
+    ...activation,
     // A leaf whose AS another leaf reuses accepts paths carrying it (asPlan.leaf: reused).
-    ...(sw.allowasIn > 0 ? peers.map((p) => `  neighbor ${p.address} allowas-in ${sw.allowasIn}`) : []),
+    ...(sw.allowasIn > 0 ? carrying.map((p) => `  neighbor ${p.address} allowas-in ${sw.allowasIn}`) : []),
     " exit-address-family",
-    "!",
   ];
 }

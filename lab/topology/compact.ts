@@ -22,11 +22,13 @@
 import { z } from "zod";
 import type { TopologyIssue } from "../errors.js";
 import { contains, ipToNumber, networkOf, numberToIp, parseCidr, type Cidr } from "./ip.js";
+import { contains6, networkOf6, nthAddress6, parseCidr6 } from "./ip6.js";
 import { topologySchema } from "./schema.js";
 
 const count = (what: string) => z.number().int().min(1, `at least 1 ${what}`).max(4096, `at most 4096 ${what}`);
 const asn = z.number().int().min(1).max(4294967294).describe("the tier's first AS; the others follow from asPlan");
 const pool = z.string().refine((s) => parseCidr(s) !== undefined, "must be an IPv4 prefix like 10.0.0.0/16");
+const pool6 = z.string().refine((s) => parseCidr6(s) !== undefined, "must be an IPv6 prefix like 2001:db8:ff::/64");
 
 export const fabricSchema = z.strictObject({
   pods: count("pod").default(1).describe("how many pods (RFC 7938's clusters); more than one needs super-spines"),
@@ -44,6 +46,14 @@ export const fabricSchema = z.strictObject({
       links: pool.optional().describe("the point-to-point /31s; none when the fabric is unnumbered"),
       racks: pool.describe("the rack subnets, cut into rackPrefixLength"),
       rackPrefixLength: z.number().int().min(8).max(29).default(24).describe("each rack subnet's length"),
+      ipv6: z
+        .strictObject({
+          loopbacks: pool6.describe("the switches' /128 loopbacks, from its second address"),
+          links: pool6.optional().describe("the links' /127s (RFC 6164); none when the fabric is unnumbered (its sessions carry IPv6 too)"),
+          racks: pool6.describe("the racks' /64s, one per leaf in order; gateway the first address, hosts from the 11th (::b)"),
+        })
+        .optional()
+        .describe("dual stack: IPv6 pools beside the IPv4 ones"),
     })
     .describe("the address pools; they must not overlap each other or the pod network"),
 });
@@ -84,18 +94,31 @@ export function expandCompact(file: CompactFile): { value: Record<string, unknow
   const loopbacks = cidrOf(f.pools.loopbacks);
   const racks = cidrOf(f.pools.racks);
   const rackSize = 2 ** (32 - f.pools.rackPrefixLength);
+  const v6 = f.pools.ipv6;
   const out: Record<string, Record<string, unknown>> = {};
   const hosts: Record<string, Record<string, unknown>> = {};
   let leafIndex = 0;
   switches.forEach((sw, i) => {
     const entry: Record<string, unknown> = { role: sw.role, asn: sw.asn, loopback: `${numberToIp(base(loopbacks) + 1 + i)}/32` };
+    if (v6) entry.loopback6 = `${nthAddress6(cidr6Of(v6.loopbacks), BigInt(1 + i))}/128`;
     const pod = podName(sw.pod);
     if (pod) entry.pod = pod;
     if (sw.role === "leaf") {
       const subnet = base(racks) + leafIndex * rackSize;
-      entry.rack = { subnet: `${numberToIp(subnet)}/${f.pools.rackPrefixLength}`, gateway: numberToIp(subnet + 1) };
+      const rack6 = v6 ? nthAddress6(cidr6Of(v6.racks), BigInt(leafIndex) << 64n) : undefined;
+      const rack6Of = (offset: number) => (rack6 === undefined ? {} : nthAddress6({ address: rack6, prefixLength: 64 }, BigInt(offset)));
+      entry.rack = {
+        subnet: `${numberToIp(subnet)}/${f.pools.rackPrefixLength}`,
+        gateway: numberToIp(subnet + 1),
+        ...(rack6 === undefined ? {} : { subnet6: `${rack6}/64`, gateway6: rack6Of(1) }),
+      };
       for (let h = 0; h < f.leaves.hostsPerRack; h++) {
-        hosts[`host-l${leafIndex + 1}-${h + 1}`] = { leaf: sw.name, address: numberToIp(subnet + FIRST_HOST + h), role: leafIndex === 0 && h === 0 ? "control-plane" : "worker" };
+        hosts[`host-l${leafIndex + 1}-${h + 1}`] = {
+          leaf: sw.name,
+          address: numberToIp(subnet + FIRST_HOST + h),
+          ...(rack6 === undefined ? {} : { address6: rack6Of(FIRST_HOST + h) }),
+          role: leafIndex === 0 && h === 0 ? "control-plane" : "worker",
+        };
       }
       leafIndex++;
     }
@@ -132,7 +155,12 @@ function links(file: CompactFile, switches: readonly Planned[]): Array<Record<st
     const n = pool + 2 * result.length;
     // Unnumbered (docs/unnumbered.md): the sessions run on the interfaces, the ends have no addresses.
     if (file.unnumbered) return void result.push({ a: { node: a, interface: `swp${aPort}` }, b: { node: b, interface: `swp${bPort}` } });
-    result.push({ a: { node: a, interface: `swp${aPort}`, address: `${numberToIp(n)}/31` }, b: { node: b, interface: `swp${bPort}`, address: `${numberToIp(n + 1)}/31` } });
+    const v6 = f.pools.ipv6?.links === undefined ? undefined : cidr6Of(f.pools.ipv6.links);
+    const six = (end: number) => (v6 ? { address6: `${nthAddress6(v6, BigInt(2 * result.length + end))}/127` } : {});
+    result.push({
+      a: { node: a, interface: `swp${aPort}`, address: `${numberToIp(n)}/31`, ...six(0) },
+      b: { node: b, interface: `swp${bPort}`, address: `${numberToIp(n + 1)}/31`, ...six(1) },
+    });
   };
   const spines = switches.filter((s) => s.role === "spine");
   const leaves = switches.filter((s) => s.role === "leaf");
@@ -150,6 +178,8 @@ function links(file: CompactFile, switches: readonly Planned[]): Array<Record<st
 const cidrOf = (text: string): Cidr => parseCidr(text) ?? { address: "0.0.0.0", prefixLength: 32 };
 const base = (cidr: Cidr): number => ipToNumber(networkOf(cidr).split("/")[0] ?? "");
 const size = (cidr: Cidr): number => 2 ** (32 - cidr.prefixLength);
+const cidr6Of = (text: string): Cidr => parseCidr6(text) ?? { address: "::", prefixLength: 128 };
+const size6 = (cidr: Cidr): bigint => 1n << BigInt(128 - cidr.prefixLength);
 
 /** What the schema cannot say about a compact file: pools large enough and apart, ASN ranges valid and apart. */
 export function checkCompact(file: CompactFile): TopologyIssue[] {
@@ -200,7 +230,39 @@ export function checkCompact(file: CompactFile): TopologyIssue[] {
     if (pods && overlap(pods, cidrOf(text))) add("podNetwork", `${file.podNetwork} overlaps ${text} (${path}): the pods' addresses would collide with the fabric's`);
   }
   checkAsnRanges(file, add);
+  checkPools6(file, switches, linkCount, leafCount, add);
   return issues;
+}
+
+/** The IPv6 pools: network addresses, large enough for the counts, apart from each other. */
+function checkPools6(file: CompactFile, switches: number, linkCount: number, leafCount: number, add: (path: string, message: string) => void): void {
+  const v6 = file.fabric.pools.ipv6;
+  if (!v6) return;
+  if (file.unnumbered && v6.links !== undefined) add("fabric.pools.ipv6.links", `${v6.links}, but the fabric is unnumbered: its sessions carry IPv6 over link-local (remove the pool)`);
+  if (!file.unnumbered && v6.links === undefined) add("fabric.pools.ipv6", "a numbered dual-stack fabric needs an IPv6 links pool for its /127s");
+  const pools: Array<[string, string]> = [
+    ["fabric.pools.ipv6.loopbacks", v6.loopbacks],
+    ...(v6.links === undefined ? [] : [["fabric.pools.ipv6.links", v6.links] as [string, string]]),
+    ["fabric.pools.ipv6.racks", v6.racks],
+  ];
+  for (const [path, text] of pools) {
+    const cidr = parseCidr6(text);
+    if (cidr && networkOf6(cidr) !== text) add(path, `${text} is not a network address (did you mean ${networkOf6(cidr)}?)`);
+  }
+  const loopbacks = cidr6Of(v6.loopbacks);
+  if (BigInt(switches) > size6(loopbacks) - 1n) add("fabric.pools.ipv6.loopbacks", `${v6.loopbacks} holds ${size6(loopbacks) - 1n} loopbacks; the fabric has ${switches} switches`);
+  if (v6.links !== undefined && BigInt(2 * linkCount) > size6(cidr6Of(v6.links))) add("fabric.pools.ipv6.links", `${v6.links} holds ${size6(cidr6Of(v6.links)) / 2n} /127 links; the fabric has ${linkCount}`);
+  const racks = cidr6Of(v6.racks);
+  if (racks.prefixLength > 64) add("fabric.pools.ipv6.racks", `${v6.racks} is narrower than one /64 rack`);
+  else if (BigInt(leafCount) > 1n << BigInt(64 - racks.prefixLength)) add("fabric.pools.ipv6.racks", `${v6.racks} holds ${1n << BigInt(64 - racks.prefixLength)} /64 racks; the fabric has ${leafCount} leaves`);
+  for (let i = 0; i < pools.length; i++) for (let j = 0; j < i; j++) {
+    const [pathI, textI] = pools[i] ?? ["", ""];
+    const [pathJ, textJ] = pools[j] ?? ["", ""];
+    const x = cidr6Of(textI);
+    const y = cidr6Of(textJ);
+    const [wider, narrower] = x.prefixLength <= y.prefixLength ? [x, y] : [y, x];
+    if (contains6(wider, narrower.address)) add(pathI, `${textI} overlaps ${textJ} (${pathJ})`);
+  }
 }
 
 function overlap(x: Cidr, y: Cidr): boolean {

@@ -3,7 +3,9 @@ import { fileURLToPath } from "node:url";
 import { TopologyError, type TopologyIssue } from "../errors.js";
 import { formatPath, parseYaml, readText } from "../yaml-file.js";
 import { contains, isNetworkOrBroadcast, networkOf, parseCidr } from "./ip.js";
+import { parseCidr6 } from "./ip6.js";
 import { allowasIn, checkAsPlan } from "./as-plan.js";
+import { checkIpv6 } from "./dual-stack.js";
 import { compactTopologySchema, expandCompact, isCompact } from "./compact.js";
 import type { Host, Interface, Switch, Topology } from "./model.js";
 import { topologySchema, type TopologyFile } from "./schema.js";
@@ -189,6 +191,7 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
     }
   }
   checkPodNetwork(file, add);
+  issues.push(...checkIpv6(file, (link) => unnumbered(file, link)));
   return issues;
 }
 
@@ -269,11 +272,13 @@ function build(file: TopologyFile, source: string): Topology {
       const list = interfaces.get(near.node) ?? [];
       const bare = unnumbered(file, link);
       const ip = (address: string | undefined) => (bare ? "" : (address ?? "").split("/")[0] ?? "");
+      const v6 = !bare && near.address6 !== undefined && far.address6 !== undefined;
       list.push({
         name: near.interface,
         cidr: bare ? "" : (near.address ?? ""),
         ip: ip(near.address),
-        peer: { node: far.node, interface: far.interface, ip: ip(far.address) },
+        peer: { node: far.node, interface: far.interface, ip: ip(far.address), ...(v6 ? { ip6: ip(far.address6) } : {}) },
+        ...(v6 ? { cidr6: near.address6, ip6: ip(near.address6) } : {}),
         ...(bare ? { unnumbered: true } : {}),
       });
       interfaces.set(near.node, list);
@@ -287,6 +292,7 @@ function build(file: TopologyFile, source: string): Topology {
     asn: sw.asn,
     allowasIn: allowasIn(file, name),
     loopback: sw.loopback.split("/")[0] ?? "",
+    ...(sw.loopback6 !== undefined ? { loopback6: sw.loopback6.split("/")[0] ?? "" } : {}),
     interfaces: interfaces.get(name) ?? [],
     rack: sw.rack
       ? { ...sw.rack, prefixLength: parseCidr(sw.rack.subnet)?.prefixLength ?? 24, bridge: RACK_BRIDGE }
@@ -309,6 +315,9 @@ function build(file: TopologyFile, source: string): Topology {
       address: host.address,
       prefixLength: leaf.rack.prefixLength,
       gateway: leaf.rack.gateway,
+      ...(host.address6 !== undefined && leaf.rack.subnet6 !== undefined && leaf.rack.gateway6 !== undefined
+        ? { address6: host.address6, prefixLength6: parseCidr6(leaf.rack.subnet6)?.prefixLength ?? 64, gateway6: leaf.rack.gateway6 }
+        : {}),
       interface: HOST_INTERFACE,
       leafPort: `swp${port}`,
     });

@@ -50,20 +50,20 @@ test("blog: AS and loopback (= router-id) of every switch", () => {
 test("blog: the BGP peers of every switch, with addresses and ASNs", () => {
   const peers = (name: string) => bgpPeers(blog, sw(name));
   assert.deepEqual(peers("leaf1"), [
-    { address: "172.16.0.0", node: "spine1", remoteAs: 65001, localInterface: "swp51" },
-    { address: "172.16.0.4", node: "spine2", remoteAs: 65002, localInterface: "swp52" },
+    { address: "172.16.0.0", node: "spine1", remoteAs: 65001, localInterface: "swp51", families: ["ipv4"] },
+    { address: "172.16.0.4", node: "spine2", remoteAs: 65002, localInterface: "swp52", families: ["ipv4"] },
   ]);
   assert.deepEqual(peers("leaf2"), [
-    { address: "172.16.0.2", node: "spine1", remoteAs: 65001, localInterface: "swp51" },
-    { address: "172.16.0.6", node: "spine2", remoteAs: 65002, localInterface: "swp52" },
+    { address: "172.16.0.2", node: "spine1", remoteAs: 65001, localInterface: "swp51", families: ["ipv4"] },
+    { address: "172.16.0.6", node: "spine2", remoteAs: 65002, localInterface: "swp52", families: ["ipv4"] },
   ]);
   assert.deepEqual(peers("spine1"), [
-    { address: "172.16.0.1", node: "leaf1", remoteAs: 65101, localInterface: "swp1" },
-    { address: "172.16.0.3", node: "leaf2", remoteAs: 65102, localInterface: "swp2" },
+    { address: "172.16.0.1", node: "leaf1", remoteAs: 65101, localInterface: "swp1", families: ["ipv4"] },
+    { address: "172.16.0.3", node: "leaf2", remoteAs: 65102, localInterface: "swp2", families: ["ipv4"] },
   ]);
   assert.deepEqual(peers("spine2"), [
-    { address: "172.16.0.5", node: "leaf1", remoteAs: 65101, localInterface: "swp1" },
-    { address: "172.16.0.7", node: "leaf2", remoteAs: 65102, localInterface: "swp2" },
+    { address: "172.16.0.5", node: "leaf1", remoteAs: 65101, localInterface: "swp1", families: ["ipv4"] },
+    { address: "172.16.0.7", node: "leaf2", remoteAs: 65102, localInterface: "swp2", families: ["ipv4"] },
   ]);
 });
 

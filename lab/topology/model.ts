@@ -1,5 +1,6 @@
 /** The derived model: everything the lab, the renderers and the generic scenarios need. */
 import { networkOf, parseCidr } from "./ip.js";
+import { networkOf6, parseCidr6 } from "./ip6.js";
 import { converge, type BestRoute } from "./path-vector.js";
 
 /** The tiers, top down: super-spines (a 5-stage Clos's Tier 1), spines (in pods below super-spines), leaves. */
@@ -12,7 +13,10 @@ export interface Interface {
   /** "" on an unnumbered link. */
   readonly ip: string;
   /** The far end; its ip is "" on an unnumbered link. */
-  readonly peer: { readonly node: string; readonly interface: string; readonly ip: string };
+  readonly peer: { readonly node: string; readonly interface: string; readonly ip: string; readonly ip6?: string };
+  /** Dual stack: this end's IPv6 address with its prefix length (a /127, /126 or /64); absent when the link has none. */
+  readonly cidr6?: string;
+  readonly ip6?: string;
   /** BGP unnumbered: the session runs on the interface over IPv6 link-local, no addresses (RFC 8950). */
   readonly unnumbered?: boolean;
 }
@@ -21,6 +25,9 @@ export interface Rack {
   readonly subnet: string;
   readonly gateway: string;
   readonly prefixLength: number;
+  /** Dual stack: the rack's IPv6 subnet and the leaf's address in it. */
+  readonly subnet6?: string;
+  readonly gateway6?: string;
   /** The leaf's bridge over its host ports; the gateway lives on it. */
   readonly bridge: string;
 }
@@ -36,6 +43,8 @@ export interface Switch {
   readonly allowasIn: number;
   /** The loopback address (no prefix length); also the router-id. */
   readonly loopback: string;
+  /** Dual stack: the IPv6 loopback address (no prefix length). */
+  readonly loopback6?: string;
   readonly interfaces: readonly Interface[];
   readonly rack: Rack | undefined;
 }
@@ -48,6 +57,10 @@ export interface Host {
   readonly address: string;
   readonly prefixLength: number;
   readonly gateway: string;
+  /** Dual stack: the host's IPv6 address (its rack's subnet6) and default gateway. */
+  readonly address6?: string;
+  readonly prefixLength6?: number;
+  readonly gateway6?: string;
   /** The host's interface towards its leaf (eth1, as the Vagrant lab names it). */
   readonly interface: string;
   /** The leaf's port the host is plugged into. */
@@ -67,6 +80,28 @@ export interface BgpPeer {
   readonly localInterface: string;
   /** A session on the interface (BGP unnumbered), not to an address. */
   readonly unnumbered?: boolean;
+  /**
+   * The address families the session carries: on a numbered link an IPv4 session and, dual
+   * stack, a second one over the IPv6 link addresses; an unnumbered session carries both.
+   */
+  readonly families: readonly Family[];
+}
+
+/** BGP's unicast address families (AFI 1 and 2, SAFI 1). */
+export type Family = "ipv4" | "ipv6";
+export const FAMILIES: readonly Family[] = ["ipv4", "ipv6"];
+
+/** The family of an address or prefix. */
+export const familyOf = (addressOrPrefix: string): Family => (addressOrPrefix.includes(":") ? "ipv6" : "ipv4");
+
+/** The unicast families the fabric runs: IPv4, and IPv6 too when dual stack. */
+export function familiesOf(t: Topology): readonly Family[] {
+  return isDualStack(t) ? FAMILIES : ["ipv4"];
+}
+
+/** Whether any switch has an IPv6 loopback, rack or link: the fabric runs IPv6 unicast. */
+export function isDualStack(t: Topology): boolean {
+  return t.switches.some((s) => s.loopback6 !== undefined || s.rack?.subnet6 !== undefined || s.interfaces.some((i) => i.ip6 !== undefined));
 }
 
 export interface Topology {
@@ -114,22 +149,34 @@ export function findSwitch(t: Topology, name: string): Switch | undefined {
   return t.switches.find((s) => s.name === name);
 }
 
-/** The switch's eBGP neighbors: the far end of each of its links, but for sessions that failed. */
+/**
+ * The switch's eBGP sessions: one per link, but for sessions that failed. A numbered link with IPv6
+ * addresses has a second session over them for IPv6 unicast (each family over its own transport);
+ * an unnumbered session carries IPv4 and, where the fabric runs IPv6, IPv6 unicast too.
+ */
 export function bgpPeers(t: Topology, sw: Switch): BgpPeer[] {
   const failed = (far: string) => (t.failedSessions ?? []).some(([a, b]) => (a === sw.name && b === far) || (b === sw.name && a === far));
+  const dual = isDualStack(t);
   return sw.interfaces
     .filter((i) => !failed(i.peer.node))
-    .map((i) => {
+    .flatMap((i): BgpPeer[] => {
       const far = findSwitch(t, i.peer.node);
       if (!far) throw new Error(`model invariant: ${sw.name}.${i.name} points at unknown ${i.peer.node}`);
-      const peer: BgpPeer = { address: i.unnumbered ? i.name : i.peer.ip, node: far.name, remoteAs: far.asn, localInterface: i.name };
-      return i.unnumbered ? { ...peer, unnumbered: true } : peer;
+      const base = { node: far.name, remoteAs: far.asn, localInterface: i.name };
+      if (i.unnumbered) return [{ ...base, address: i.name, unnumbered: true, families: dual ? FAMILIES : ["ipv4"] }];
+      const v6: BgpPeer[] = i.peer.ip6 !== undefined ? [{ ...base, address: i.peer.ip6, families: ["ipv6"] }] : [];
+      return [{ ...base, address: i.peer.ip, families: ["ipv4"] }, ...v6];
     });
 }
 
-/** What a switch originates into BGP: its loopback and, on a leaf, its rack subnet. */
+/** What a switch originates into BGP: its loopback and, on a leaf, its rack subnet; dual stack, their IPv6 ones too. */
 export function advertisedPrefixes(sw: Switch): string[] {
-  return [`${sw.loopback}/32`, ...(sw.rack ? [sw.rack.subnet] : [])];
+  return [
+    `${sw.loopback}/32`,
+    ...(sw.rack ? [sw.rack.subnet] : []),
+    ...(sw.loopback6 !== undefined ? [`${sw.loopback6}/128`] : []),
+    ...(sw.rack?.subnet6 !== undefined ? [sw.rack.subnet6] : []),
+  ];
 }
 
 const converged = new WeakMap<Topology, Map<string, BestRoute[]>>();
@@ -141,7 +188,23 @@ const converged = new WeakMap<Topology, Map<string, BestRoute[]>>();
 export function bestRoutes(t: Topology, sw: Switch): BestRoute[] {
   let all = converged.get(t);
   if (!all) {
-    all = converge(t.switches.map((s) => ({ name: s.name, asn: s.asn, allowasIn: s.allowasIn, originates: advertisedPrefixes(s), sessions: bgpPeers(t, s) })));
+    // Each family converges on its own: over the sessions that carry it, with the prefixes of it.
+    // An IPv6 route's next hop is named by the local interface, as the kernel shows it: FRR
+    // installs the neighbor's link-local next hop (`via fe80::... dev swp51`).
+    const perFamily = FAMILIES.map((family) =>
+      converge(
+        t.switches.map((s) => ({
+          name: s.name,
+          asn: s.asn,
+          allowasIn: s.allowasIn,
+          originates: advertisedPrefixes(s).filter((p) => familyOf(p) === family),
+          sessions: bgpPeers(t, s)
+            .filter((p) => p.families.includes(family))
+            .map((p) => ({ address: family === "ipv6" ? p.localInterface : p.address, node: p.node })),
+        })),
+      ),
+    );
+    all = new Map(t.switches.map((s) => [s.name, perFamily.flatMap((m) => m.get(s.name) ?? [])]));
     converged.set(t, all);
   }
   return all.get(sw.name) ?? [];
@@ -168,13 +231,15 @@ export function linkSubnets(t: Topology): string[] {
   for (const sw of t.switches) for (const i of sw.interfaces) {
     const cidr = i.unnumbered ? undefined : parseCidr(i.cidr);
     if (cidr) seen.add(networkOf(cidr));
+    const cidr6 = i.cidr6 === undefined ? undefined : parseCidr6(i.cidr6);
+    if (cidr6) seen.add(networkOf6(cidr6));
   }
   return [...seen];
 }
 
 /** The rack subnets, one per leaf. */
 export function rackSubnets(t: Topology): string[] {
-  return leaves(t).flatMap((l) => (l.rack ? [l.rack.subnet] : []));
+  return leaves(t).flatMap((l) => (l.rack ? [l.rack.subnet, ...(l.rack.subnet6 !== undefined ? [l.rack.subnet6] : [])] : []));
 }
 
 

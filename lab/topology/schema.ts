@@ -1,6 +1,7 @@
 /** The topology file's schema: shape only. Cross-references are checked in load.ts. */
 import { z } from "zod";
 import { isIpv4, parseCidr } from "./ip.js";
+import { canonical6, isIpv6, parseCidr6 } from "./ip6.js";
 
 const name = z
   .string()
@@ -8,6 +9,17 @@ const name = z
 const ipv4 = z.string().refine(isIpv4, "must be an IPv4 address like 10.0.101.1");
 const cidr = z.string().refine((s) => parseCidr(s) !== undefined, "must be an IPv4 prefix like 172.16.0.0/31");
 const loopback = z.string().refine((s) => parseCidr(s)?.prefixLength === 32, "must be a /32 like 172.16.255.1/32");
+// IPv6 in RFC 5952's compressed form, the form FRR and iproute2 print, so the model compares equal to what probes read.
+const compressed = (text: string) => canonical6(text.split("/")[0] ?? "") === text.split("/")[0];
+const ipv6 = z
+  .string()
+  .refine(isIpv6, "must be an IPv6 address like 2001:db8:0:101::1")
+  .refine((s) => !isIpv6(s) || compressed(s), { message: "must be written compressed (RFC 5952), as FRR prints it" });
+const cidr6 = z
+  .string()
+  .refine((s) => parseCidr6(s) !== undefined, "must be an IPv6 prefix like 2001:db8:ff::/127")
+  .refine((s) => parseCidr6(s) === undefined || compressed(s), { message: "must be written compressed (RFC 5952), as FRR prints it" });
+const loopback6 = cidr6.refine((s) => parseCidr6(s)?.prefixLength === 128, "must be a /128 like 2001:db8:ffff::1/128");
 const asn = z.number().int().min(1).max(4294967294);
 const interfaceName = z
   .string()
@@ -16,6 +28,8 @@ const interfaceName = z
 export const rackSchema = z.strictObject({
   subnet: cidr.describe("the rack's subnet, routed by its leaf"),
   gateway: ipv4.describe("the leaf's address in the rack, the hosts' default gateway"),
+  subnet6: cidr6.optional().describe("dual stack: the rack's IPv6 subnet, a /64 or wider (SLAAC and RFC 7421 want 64 bits of interface ID); with gateway6"),
+  gateway6: ipv6.optional().describe("dual stack: the leaf's IPv6 address in the rack, the hosts' IPv6 default gateway"),
 });
 
 /** The tiers of a Clos fabric, top down: super-spines (RFC 7938's Tier 1 of a 5-stage Clos) above the spines of the pods, leaves (ToRs) below. */
@@ -25,6 +39,7 @@ export const switchSchema = z.strictObject({
   role: z.enum(ROLES).describe("super-spine (a 5-stage Clos's top tier, linked to spines), spine (linked to leaves, and to super-spines above the pods) or leaf (the rack's switch)"),
   asn: asn.describe("the switch's AS: its own, or the one its role shares (see asPlan); 2-byte or 4-byte, private ranges 64512-65534 and 4200000000-4294967294"),
   loopback: loopback.describe("the loopback /32, also the BGP router-id"),
+  loopback6: loopback6.optional().describe("dual stack: the loopback's IPv6 /128, originated into BGP's IPv6 unicast family"),
   rack: rackSchema.optional().describe("leaves only: the rack of hosts behind this leaf"),
   pod: name
     .optional()
@@ -37,6 +52,9 @@ export const linkEndSchema = z.strictObject({
   address: cidr
     .optional()
     .describe("this end's address on the point-to-point subnet, e.g. 172.16.0.0/31; none on an unnumbered link"),
+  address6: cidr6
+    .optional()
+    .describe("dual stack: this end's IPv6 address on the link, a /127 (RFC 6164), /126 or /64, e.g. 2001:db8:ff::/127; the IPv6 unicast session runs over it. None on an unnumbered link"),
 });
 
 export const linkSchema = z.strictObject({
@@ -51,6 +69,7 @@ export const linkSchema = z.strictObject({
 export const hostSchema = z.strictObject({
   leaf: name.describe("the leaf whose rack the host sits in"),
   address: ipv4.describe("the host's address in its rack subnet"),
+  address6: ipv6.optional().describe("dual stack: the host's IPv6 address in its rack's subnet6"),
   role: z.enum(["control-plane", "worker"]).default("worker"),
 });
 

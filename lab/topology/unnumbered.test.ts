@@ -55,13 +55,13 @@ test("a numbered link without addresses says how to make it unnumbered", () => {
 test("a link's own unnumbered: false overrides the topology's, and needs its addresses", () => {
   const text = SMALL("  - { unnumbered: false, a: { node: spine1, interface: swp1, address: 10.0.0.0/31 }, b: { node: leaf1, interface: swp51, address: 10.0.0.1/31 } }", "unnumbered: true");
   const small = parseTopology(text, "small.yaml");
-  assert.deepEqual(bgpPeers(small, small.switches[1] as Switch), [{ address: "10.0.0.0", node: "spine1", remoteAs: 65199, localInterface: "swp51" }]);
+  assert.deepEqual(bgpPeers(small, small.switches[1] as Switch), [{ address: "10.0.0.0", node: "spine1", remoteAs: 65199, localInterface: "swp51", families: ["ipv4"] }]);
 });
 
 test("unnumbered peers are keyed by the local interface, and the links have no subnets", () => {
   assert.deepEqual(bgpPeers(t, sw("leaf01")), [
-    { address: "swp51", node: "spine01", remoteAs: 65199, localInterface: "swp51", unnumbered: true },
-    { address: "swp52", node: "spine02", remoteAs: 65199, localInterface: "swp52", unnumbered: true },
+    { address: "swp51", node: "spine01", remoteAs: 65199, localInterface: "swp51", unnumbered: true, families: ["ipv4"] },
+    { address: "swp52", node: "spine02", remoteAs: 65199, localInterface: "swp52", unnumbered: true, families: ["ipv4"] },
   ]);
   assert.deepEqual(linkSubnets(t), []);
 });

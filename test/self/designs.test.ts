@@ -3,7 +3,8 @@
  * does on the blog lab: BGP unnumbered (NVIDIA's Cumulus reference design) with an interface's
  * IPv6 turned off, so its link-local address and the session over it are gone; and leaves that
  * share an AS (asPlan.leaf: reused) with one leaf's allowas-in removed, so AS-path loop prevention
- * drops everything from its AS twin. For each: a fresh lab, the fault injected through the driver
+ * drops everything from its AS twin; and a dual-stack fabric with one leaf's IPv6 unicast not
+ * activated toward a spine, so that session is gone and the IPv6 prefixes route around it. For each: a fresh lab, the fault injected through the driver
  * (`fabricspec lab exec`), a wait until the network shows it, the acceptance features in a child
  * cucumber, and the verdict judged scenario by scenario. A control run per design passes everything.
  *
@@ -22,29 +23,34 @@ import { nextHopKey } from "../../lab/fabric/judge.js";
 import type { Lock } from "../../lab/lock.js";
 import { bgpSummary, kernelRoutes } from "../../lab/probes/index.js";
 import { holdMachine, REPORT_DIR, table } from "./machine.js";
-import { CALICO_PEERING_SCENARIOS, FABRIC_SCENARIOS } from "./scenarios.js";
+import { CALICO_PEERING_SCENARIOS, FABRIC_SCENARIOS, IPV6_SCENARIOS } from "./scenarios.js";
 import { inject, judgeVerdicts, runSuite, verdicts } from "./suite-run.js";
 
 const topology = (file: string) => fileURLToPath(new URL(`../../lab/topologies/${file}`, import.meta.url));
 const CUMULUS = topology("cumulus-reference.yaml");
 const LEAF_PAIR = topology("leaf-pair-as.yaml");
+const DUAL_STACK = topology("dual-stack.yaml");
 
 /** The generic scenarios that run on any topology (the blog's literal ones are @blog). */
 const { G1, G2, G3, G4, G5, G6 } = FABRIC_SCENARIOS;
 const { P1, P7, P9, P10, P11, P12 } = CALICO_PEERING_SCENARIOS;
 const SCENARIOS = { G1, G2, G3, G4, G5, G6, P1, P7, P9, P10, P11, P12 } as const;
-type ScenarioId = keyof typeof SCENARIOS;
+/** On the dual-stack topology, its IPv6 reachability scenarios run too. */
+const DUAL_STACK_SCENARIOS = { ...SCENARIOS, ...IPV6_SCENARIOS } as const;
+type ScenarioId = keyof typeof DUAL_STACK_SCENARIOS;
 
 type Observation = (lab: LabDriver) => Promise<string | undefined>;
 
+const familyOf = (address: string) => (address.includes(":") ? "ipv6" : "ipv4");
+
 const sessionDown = (node: string, neighbor: string): Observation => async (lab) => {
-  const peer = (await bgpSummary(lab.runner(node))).value.peers.find((p) => p.address === neighbor);
+  const peer = (await bgpSummary(lab.runner(node), familyOf(neighbor))).value.peers.find((p) => p.address === neighbor);
   return peer && peer.state !== "Established" ? undefined : `${node}: neighbor ${neighbor} is ${peer?.state ?? "not configured"} (waiting for not Established)`;
 };
 
 /** The kernel route of `node` to `prefix` over exactly these next hops, named as the judges name them (an unnumbered one by its interface). */
 const route = (node: string, prefix: string, via: readonly string[]): Observation => async (lab) => {
-  const found = (await kernelRoutes(lab.runner(node))).value.find((r) => r.dst === prefix);
+  const found = (await kernelRoutes(lab.runner(node), familyOf(prefix))).value.find((r) => r.dst === prefix);
   const have = found ? found.nexthops.map(nextHopKey).sort() : [];
   return have.join(",") === [...via].sort().join(",") ? undefined : `${node}: ${prefix} via ${have.join(", ") || "nothing"} (waiting for ${via.join(", ") || "no route"})`;
 };
@@ -56,6 +62,8 @@ interface Fault {
   /** How long the fault may take to show, ms, beyond the lab's route-installed budget. */
   readonly showsWithinMs: (hold: number) => number;
   readonly fails: Partial<Record<ScenarioId, ReadonlyArray<string | RegExp>>>;
+  /** The scenarios that run on its topology; SCENARIOS unless said. */
+  readonly scenarios?: Readonly<Record<string, string>>;
 }
 
 const vtysh = (...commands: string[]) => ["vtysh", ...commands.flatMap((c) => ["-c", c])];
@@ -99,6 +107,27 @@ const FAULTS: readonly Fault[] = [
       G6: ["leaf1 has not learned 10.0.12.0/24 over BGP", "leaf1 has not learned 10.0.255.12/32 over BGP"],
     },
   },
+  { name: "dual-stack: none (control)", topology: DUAL_STACK, scenarios: DUAL_STACK_SCENARIOS, inject: async () => [], showsWithinMs: () => 0, fails: {} },
+  {
+    name: "dual-stack: leaf1's IPv6 unicast not activated toward spine1",
+    topology: DUAL_STACK,
+    scenarios: DUAL_STACK_SCENARIOS,
+    inject: async (lab) => {
+      await inject(lab, "leaf1", vtysh("configure terminal", "router bgp 65501", "address-family ipv6 unicast", "no neighbor 2001:db8:fffe:: activate"));
+      return [sessionDown("spine1", "2001:db8:fffe::1"), route("spine1", "2001:db8:100::/64", ["swp2", "swp3", "swp4"]), route("leaf1", "2001:db8:100:1::/64", ["swp52"])];
+    },
+    // A session with no family left is closed at once; its routes are withdrawn with it.
+    showsWithinMs: () => 5_000,
+    // The IPv6 session and the IPv6 prefixes' paths only: every IPv4 expectation holds, and so
+    // does IPv6 reachability (I1, I2), which routes around over the other spine and leaves.
+    fails: {
+      G1: ["leaf1 has no BGP neighbor 2001:db8:fffe:: (spine1) (expected one in AS 65401, Established)"],
+      G2: ["spine1 routes 2001:db8:100::/64 via leaf2 swp2, leaf3 swp3, leaf4 swp4 (expected via leaf1 swp1)"],
+      G3: ["leaf1 routes 2001:db8:100:1::/64 via spine2 swp52 (expected via spine1 swp51, spine2 swp52)"],
+      G6: [/spine1's best path to 2001:db8:100::\/64 has AS path \d+ 65402 65501 \(expected 65501\)/],
+      P7: ["leaf1 has no BGP neighbor 2001:db8:fffe:: (spine1) (expected one in AS 65401, Established)"],
+    },
+  },
 ];
 
 const rows: string[][] = [];
@@ -139,8 +168,9 @@ for (const [index, fault] of FAULTS.entries()) {
       await lab.down(() => {});
     }
     const ran = verdicts(readFileSync(messages, "utf8"));
-    const problems = judgeVerdicts(SCENARIOS, fault.fails, ran, suite.code);
-    const ids = new Map(Object.entries(SCENARIOS).map(([id, name]) => [name as string, id]));
+    const scenarios = fault.scenarios ?? SCENARIOS;
+    const problems = judgeVerdicts(scenarios, fault.fails, ran, suite.code);
+    const ids = new Map(Object.entries(scenarios).map(([id, name]) => [name as string, id]));
     const caught = ran.filter((v) => v.status === "FAILED").map((v) => ids.get(v.name) ?? v.name);
     rows.push([fault.name, Object.keys(fault.fails).sort().join(" ") || "-", caught.sort().join(" ") || "-", problems.length ? "FAIL" : "pass"]);
     assert.deepEqual(problems, [], `the suite misjudged "${fault.name}".\ncucumber's summary:\n${suite.output}`);

@@ -36,6 +36,12 @@ export const CALICO_PEERING_SCENARIOS = {
   P13: "every node is ready as calico-node judges it",
 } as const;
 
+/** features/fabric/ipv6.feature: on the dual-stack topology only. */
+export const IPV6_SCENARIOS = {
+  I1: "every switch reaches every IPv6 loopback from its own",
+  I2: "every host reaches every other host's IPv6 address across racks",
+} as const;
+
 export const CALICO_OVERLAY_SCENARIOS = {
   O1: "the nodes peer with each other in a full mesh",
   O2: "every node is ready as calico-node judges it",

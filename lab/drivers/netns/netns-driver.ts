@@ -117,7 +117,9 @@ export class NetnsDriver implements LabDriver {
             const node = nodeNames(this.topology).find((n) => namespaceOf(n) === ns);
             if (node === undefined) throw new LabError(`the plan addresses namespace ${ns}, which is no node's`);
             const sw = this.topology.switches.find((s) => s.name === node);
-            const sysctls = [...NO_ICMP_RATE_LIMIT, ...(sw ? ipv6Sysctls(sw) : [])];
+            const host = this.topology.hosts.find((h) => h.name === node);
+            const v6 = sw ?? host;
+            const sysctls = [...NO_ICMP_RATE_LIMIT, ...(v6 ? ipv6Sysctls(v6) : [])];
             const start: NodeStart = !sw
               ? { node, dir: nodeDir(node), sysctls, addressLines: lines, daemons: [] }
               : this.provisioned

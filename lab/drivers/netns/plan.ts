@@ -30,13 +30,20 @@ export function planLab(t: Topology): NetnsPlan {
   for (const sw of t.switches) {
     const own = lines(sw.name);
     own.push("link set lo up", `addr add ${sw.loopback}/32 dev lo`);
+    // IPv6 addresses without duplicate address detection: a lab's addresses are unique by the
+    // topology's checks, and DAD would hold each tentative (unusable by bgpd) for a second or more.
+    if (sw.loopback6 !== undefined) own.push(`addr add ${sw.loopback6}/128 dev lo nodad`);
     for (const i of sw.interfaces) {
       // Each link once, from the end whose name sorts first; the veth never exists in the root namespace.
       if (sw.name < i.peer.node) {
         links.push(`link add ${i.name} netns ${namespaceOf(sw.name)} type veth peer ${i.peer.interface} netns ${namespaceOf(i.peer.node)}`);
       }
       // Unnumbered: no address; the kernel's IPv6 link-local (see ipv6Sysctls) carries the session.
-      own.push(...(i.unnumbered ? [] : [`addr add ${i.cidr} dev ${i.name}`]), `link set ${i.name} up`);
+      own.push(
+        ...(i.unnumbered ? [] : [`addr add ${i.cidr} dev ${i.name}`]),
+        ...(i.cidr6 !== undefined ? [`addr add ${i.cidr6} dev ${i.name} nodad`] : []),
+        `link set ${i.name} up`,
+      );
     }
   }
   for (const leaf of leaves(t)) {
@@ -47,14 +54,21 @@ export function planLab(t: Topology): NetnsPlan {
       links.push(`link add ${host.leafPort} netns ${namespaceOf(leaf.name)} type veth peer ${host.interface} netns ${namespaceOf(host.name)}`);
       own.push(`link set ${host.leafPort} master ${leaf.rack.bridge}`, `link set ${host.leafPort} up`);
     }
-    own.push(`addr add ${leaf.rack.gateway}/${leaf.rack.prefixLength} dev ${leaf.rack.bridge}`, `link set ${leaf.rack.bridge} up`);
+    own.push(`addr add ${leaf.rack.gateway}/${leaf.rack.prefixLength} dev ${leaf.rack.bridge}`);
+    if (leaf.rack.gateway6 !== undefined && leaf.rack.subnet6 !== undefined) {
+      own.push(`addr add ${leaf.rack.gateway6}/${leaf.rack.subnet6.split("/")[1] ?? "64"} dev ${leaf.rack.bridge} nodad`);
+    }
+    own.push(`link set ${leaf.rack.bridge} up`);
   }
   for (const host of t.hosts) {
     lines(host.name).push(
       "link set lo up",
       `addr add ${host.address}/${host.prefixLength} dev ${host.interface}`,
+      ...(host.address6 !== undefined ? [`addr add ${host.address6}/${host.prefixLength6 ?? 64} dev ${host.interface} nodad`] : []),
       `link set ${host.interface} up`,
       `route add default via ${host.gateway}`,
+      // `::/0` names the family: a batch line takes no -6.
+      ...(host.gateway6 !== undefined ? [`route add ::/0 via ${host.gateway6}`] : []),
     );
   }
   const namespaces = [...t.switches, ...t.hosts].map((n) => namespaceOf(n.name));
