@@ -82,7 +82,11 @@ const FAULTS: Fault[] = [
     inject: async (lab) => {
       const nodes = ["10.0.101.10", "10.0.101.101", "10.0.101.102"];
       await inject(lab, "leaf1", vtysh("configure terminal", "router bgp 65101", "address-family ipv4 unicast", ...nodes.map((n) => `no neighbor ${n} route-reflector-client`)));
-      return [noRoute("k8s-node-l1-1", "192.168.0.128/26"), noRoute("k8s-node-l1-2", "192.168.0.64/26")];
+      // FRR resets the sessions it changes ("Other configuration change"): the routes are gone at
+      // once, the sessions are back a few seconds later; the suite runs once both hold (a CI run
+      // that did not wait found them OpenSent and failed P1).
+      const back = ["k8s-master-l1-1", "k8s-node-l1-1", "k8s-node-l1-2"].map((node) => birdSession(node, "its session with leaf1 Established again", (p) => p.bgp?.state === "Established"));
+      return [...back, noRoute("k8s-node-l1-1", "192.168.0.128/26"), noRoute("k8s-node-l1-2", "192.168.0.64/26")];
     },
     fails: {
       P9: ["k8s-node-l1-1 has no route to 192.168.0.128/26 (k8s-node-l1-2's pod block) (expected via k8s-node-l1-2 10.0.101.102)"],
