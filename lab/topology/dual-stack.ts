@@ -5,6 +5,7 @@
  */
 import type { TopologyIssue } from "../errors.js";
 import { contains6, networkOf6, parseCidr6 } from "./ip6.js";
+import { overlapIssues } from "./overlaps.js";
 import type { TopologyFile } from "./schema.js";
 
 /** Link prefix lengths: RFC 6164's /127, a /126, or a whole /64 (RFC 7421). */
@@ -80,17 +81,7 @@ export function checkIpv6(file: TopologyFile, unnumbered: (link: TopologyFile["l
     claim(host.address6, name, path);
   }
 
-  for (let i = 0; i < subnets.length; i++) {
-    for (let j = 0; j < i; j++) {
-      const [pathI, textI] = subnets[i] ?? ["", ""];
-      const [pathJ, textJ] = subnets[j] ?? ["", ""];
-      const x = parseCidr6(textI);
-      const y = parseCidr6(textJ);
-      if (!x || !y) continue;
-      const [wider, narrower] = x.prefixLength <= y.prefixLength ? [x, y] : [y, x];
-      if (contains6(wider, narrower.address)) add(pathI, `subnet ${networkOf6(x)} overlaps ${networkOf6(y)} (${pathJ})`);
-    }
-  }
+  issues.push(...overlapIssues(subnets, { parse: parseCidr6, contains: contains6, networkOf: networkOf6 }));
   for (const [name, sw] of Object.entries(file.switches)) {
     if (sw.loopback6 === undefined) continue;
     const ip = sw.loopback6.split("/")[0] ?? "";

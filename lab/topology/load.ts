@@ -6,6 +6,7 @@ import { contains, isNetworkOrBroadcast, networkOf, parseCidr } from "./ip.js";
 import { parseCidr6 } from "./ip6.js";
 import { allowasIn, checkAsPlan } from "./as-plan.js";
 import { checkIpv6 } from "./dual-stack.js";
+import { overlapIssues } from "./overlaps.js";
 import { compactTopologySchema, expandCompact, isCompact } from "./compact.js";
 import type { Host, Interface, Switch, Topology } from "./model.js";
 import { topologySchema, type TopologyFile } from "./schema.js";
@@ -179,17 +180,7 @@ function crossCheck(file: TopologyFile): TopologyIssue[] {
   file.links.forEach((l, i) => {
     if (l.a.address !== undefined) subnets.push([`links[${i}]`, l.a.address]);
   });
-  for (let i = 0; i < subnets.length; i++) {
-    for (let j = 0; j < i; j++) {
-      const [pathI, textI] = subnets[i] ?? ["", ""];
-      const [pathJ, textJ] = subnets[j] ?? ["", ""];
-      const x = parseCidr(textI);
-      const y = parseCidr(textJ);
-      if (!x || !y) continue;
-      const [wider, narrower] = x.prefixLength <= y.prefixLength ? [x, y] : [y, x];
-      if (contains(wider, narrower.address)) add(pathI, `subnet ${networkOf(x)} overlaps ${networkOf(y)} (${pathJ})`);
-    }
-  }
+  issues.push(...overlapIssues(subnets, { parse: parseCidr, contains, networkOf }));
   checkPodNetwork(file, add);
   issues.push(...checkIpv6(file, (link) => unnumbered(file, link)));
   return issues;
