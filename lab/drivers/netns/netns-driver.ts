@@ -30,7 +30,7 @@ import { startNode, type NodeStart } from "./node-start.js";
 import { EMBEDDED_TARGET, prepareBareSwitch, recordProvisionedDaemons } from "./provision.js";
 import { netnsLabPlan } from "./lab-plan.js";
 import { kernelRoutesInNamespaces } from "./routes.js";
-import { ipv6Sysctls, namespaceOf, NO_ICMP_RATE_LIMIT, planLab } from "./plan.js";
+import { ipv6Sysctls, namespaceOf, NO_ICMP_RATE_LIMIT, pinLinkNeighbours, planLab } from "./plan.js";
 import { netnsPreflight, requireNetnsPreflight } from "./preflight.js";
 import { isRecorded, namespaceInode } from "./processes.js";
 import { LabRecord, nodeDir, type LabState } from "./state.js";
@@ -76,7 +76,7 @@ export class NetnsDriver implements LabDriver {
       progress(`removing leftovers of an earlier ${existing.topology} lab (${existing.phase}, pid ${existing.ownerPid})`);
       await this.down(progress);
     }
-    const plan = planLab(this.topology);
+    const plan = planLab(this.topology, { pinLinkNeighbours: pinLinkNeighbours(this.topology) });
     // Namespaces of our names that no state records are not ours to remove: refuse before
     // recording anything, so that no teardown ever touches them.
     const clash = plan.namespaces.filter((ns) => namespaceInode(ns) !== undefined);
@@ -103,7 +103,8 @@ export class NetnsDriver implements LabDriver {
     try {
       await timed("preflight", () => requireNetnsPreflight(), "root, iproute2, FRR, kernel features");
       await timed("namespaces", () => addNamespaces(plan.namespaces, "create the namespaces"), `${plan.namespaces.length} namespaces`);
-      await timed("links", () => ipBatch(plan.links, "create the veth pairs"), `${plan.links.length} veth pairs`);
+      const pinned = plan.pinned ? " (link neighbours pinned: more than the machine's neighbour table would hold)" : "";
+      await timed("links", () => ipBatch(plan.links, "create the veth pairs"), `${plan.links.length} veth pairs${pinned}`);
       // Per node, one process in its namespace (node-start.ts): sysctls, addresses, and on a switch
       // zebra (which must see the interfaces in its first netlink dump), bgpd once zebra listens
       // (its 1 s start timer is the long pole of convergence), then staticd.

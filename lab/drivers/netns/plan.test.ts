@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadTopology } from "../../topology/load.js";
 import { nodeNames, type Topology } from "../../topology/model.js";
-import { namespaceOf, NAMESPACE_PREFIX, planLab } from "./plan.js";
+import { linkNeighbourEntries, namespaceOf, NAMESPACE_PREFIX, pinLinkNeighbours, planLab } from "./plan.js";
 
 const blog = loadTopology();
 const wide = loadTopology(fileURLToPath(new URL("../../topologies/wide.yaml", import.meta.url)));
@@ -137,4 +137,30 @@ test("wide: three leaves, each with a bridge over its two host ports", () => {
       leaf,
     );
   }
+});
+
+test("neighbours: the blog's 4 links need 8 ARP entries and are not pinned; the 208-switch fabric's 432 need 864, more than half of the kernel's 1024 (its 192 hosts and their leaves need 384 more), and are", () => {
+  const defaults = { ipv4: 1024, ipv6: 1024 };
+  assert.deepEqual(linkNeighbourEntries(blog), { ipv4: 8, ipv6: 0 });
+  assert.equal(pinLinkNeighbours(blog, defaults), false);
+  assert.equal(planLab(blog).pinned, false);
+  const big = loadTopology(fileURLToPath(new URL("../../topologies/five-stage-208.yaml", import.meta.url)));
+  assert.deepEqual(linkNeighbourEntries(big), { ipv4: 864, ipv6: 0 });
+  assert.equal(pinLinkNeighbours(big, defaults), true);
+  // A machine whose table was raised by its owner needs no pinning.
+  assert.equal(pinLinkNeighbours(big, { ipv4: 16384, ipv6: 16384 }), false);
+});
+
+test("neighbours pinned: each link's ends get the lab's own MACs and a permanent entry for the other end", () => {
+  const plan = planLab(blog, { pinLinkNeighbours: true });
+  assert.equal(plan.pinned, true);
+  assert.equal(plan.links[0], "link add swp51 netns fs-leaf1 address 02:66:00:00:01:01 type veth peer swp1 netns fs-spine1 address 02:66:00:00:01:02");
+  // Host ports keep ARP: few entries, and the hosts' own view of their gateway stays the kernel's.
+  assert.equal(plan.links[4], "link add swp1 netns fs-leaf1 type veth peer eth1 netns fs-k8s-master-l1-1");
+  const leaf1 = plan.addressing.get("fs-leaf1") ?? [];
+  assert.ok(leaf1.includes("neigh replace 172.16.0.0 lladdr 02:66:00:00:01:02 dev swp51 nud permanent"), leaf1.join("\n"));
+  const spine1 = plan.addressing.get("fs-spine1") ?? [];
+  assert.ok(spine1.includes("neigh replace 172.16.0.1 lladdr 02:66:00:00:01:01 dev swp1 nud permanent"), spine1.join("\n"));
+  const up = spine1.indexOf("link set swp1 up");
+  assert.ok(up >= 0 && up < spine1.indexOf("neigh replace 172.16.0.1 lladdr 02:66:00:00:01:01 dev swp1 nud permanent"));
 });
