@@ -7,6 +7,7 @@ import { basename } from "node:path";
 const DEBIAN_PACKAGE: Readonly<Record<string, string>> = {
   ip: "iproute2",
   ping: "iputils-ping",
+  fping: "fping",
   traceroute: "traceroute",
   vtysh: "frr",
   zebra: "frr",

@@ -75,6 +75,7 @@ const DEBIAN = {
   frr: ["/usr/lib/frr/zebra", "/usr/lib/frr/bgpd", "/usr/lib/frr/staticd", "vtysh"],
   iproute2: ["ip"],
   "iputils-ping": ["ping"],
+  fping: ["fping"],
   traceroute: ["traceroute"],
   "openssh-server": ["/usr/sbin/sshd"],
   "netcat-openbsd": ["nc.openbsd"],

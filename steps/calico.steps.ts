@@ -5,7 +5,8 @@ import { leaves, spines, type Host } from "../lab/topology/model.js";
 import { expectNoFindings } from "../support/findings.js";
 import type { FabricWorld } from "../support/world.js";
 
-const PING = { count: 1, timeoutS: 1 } as const;
+/** One echo request to each pod, one second to answer, from one fping per pod (../lab/probes/fping.ts). */
+const MATRIX = { count: 1, timeoutMs: 1000 } as const;
 
 Given("no pod network is deployed", async function (this: FabricWorld) {
   await this.deployPodNetwork("none");
@@ -55,19 +56,21 @@ Then("no switch routes a pod prefix", async function (this: FabricWorld) {
 
 When("every pod pings every pod in the other racks", async function (this: FabricWorld) {
   const pairs = crossRackPairs(this.calicoPlan().nodes);
-  await this.pingEach(pairs.map(({ from, to }) => ({ from: from.pod.name, to: to.pod.address, toName: to.pod.name, options: PING })));
+  await this.pingMatrix(pairs.map(({ from, to }) => ({ from: from.pod.name, to: to.pod.address, toName: to.pod.name })), MATRIX);
 });
 
 Then("every pod's path to the other racks goes through its node, its leaf, the spines, the other leaf and the other node", async function (this: FabricWorld) {
   const plan = this.calicoPlan();
-  const traces = await this.onEachFrom(onePerOtherRack(plan.nodes), ({ from }) => from.pod.name, ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
+  const pairs = onePerOtherRack(plan.nodes);
+  const traces = await this.traceMatrix(pairs, ({ from, to }) => ({ from: from.pod.name, to: to.pod.address }));
   const owned = await this.nodeAddressOwners(plan.nodes.map((n) => n.node));
   expectNoFindings(traces.flatMap(([{ from, to }, trace]) => podPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached, owned)));
 });
 
 Then("every pod's path to the other racks crosses no switch", async function (this: FabricWorld) {
   const plan = this.calicoPlan();
-  const traces = await this.onEachFrom(onePerOtherRack(plan.nodes), ({ from }) => from.pod.name, ({ from, to }) => this.traceroute(from.pod.name, to.pod.address));
+  const pairs = onePerOtherRack(plan.nodes);
+  const traces = await this.traceMatrix(pairs, ({ from, to }) => ({ from: from.pod.name, to: to.pod.address }));
   const owned = await this.nodeAddressOwners(plan.nodes.map((n) => n.node));
   expectNoFindings(traces.flatMap(([{ from, to }, trace]) => overlayPathFindings(this.topology, plan, from, to, trace.hops.map((h) => h.address), trace.reached, owned)));
 });

@@ -7,6 +7,8 @@ import type { FabricWorld } from "../support/world.js";
 
 /** One echo request, one second to answer: the lab has converged before scenarios run. */
 const PING = { count: 1, timeoutS: 1 } as const;
+/** The same for the matrices, which fping sends (one process per source, ../lab/probes/fping.ts). */
+const MATRIX = { count: 1, timeoutMs: 1000 } as const;
 
 When("{switch} pings every other switch loopback from {ip}", async function (this: FabricWorld, sw: Switch, source: string) {
   const others = this.topology.switches.filter((s) => s !== sw);
@@ -17,7 +19,7 @@ When("every switch pings every other switch loopback from its own loopback", asy
   const switches = this.topology.switches;
   // Every loopback BGP carries to it: with all spines in one AS, a spine has no path to another's.
   const routed = (sw: Switch, o: Switch) => o !== sw && expectedPrefixes(this.topology, sw).includes(`${o.loopback}/32`);
-  await this.pingEach(switches.flatMap((sw) => switches.filter((o) => routed(sw, o)).map((o) => ({ from: sw.name, to: o.loopback, toName: o.name, options: { ...PING, source: sw.loopback } }))));
+  await this.pingMatrix(switches.flatMap((sw) => switches.filter((o) => routed(sw, o)).map((o) => ({ from: sw.name, to: o.loopback, toName: o.name, source: sw.loopback }))), MATRIX);
 });
 
 When("every switch pings every other switch IPv6 loopback from its own IPv6 loopback", async function (this: FabricWorld) {
@@ -27,7 +29,7 @@ When("every switch pings every other switch IPv6 loopback from its own IPv6 loop
     return sw.loopback6;
   };
   const routed = (sw: Switch, o: Switch) => o !== sw && expectedPrefixes(this.topology, sw).includes(`${loopback6(o)}/128`);
-  await this.pingEach(switches.flatMap((sw) => switches.filter((o) => routed(sw, o)).map((o) => ({ from: sw.name, to: loopback6(o), toName: o.name, options: { ...PING, source: loopback6(sw) } }))));
+  await this.pingMatrix(switches.flatMap((sw) => switches.filter((o) => routed(sw, o)).map((o) => ({ from: sw.name, to: loopback6(o), toName: o.name, source: loopback6(sw) }))), MATRIX);
 });
 
 When("every host pings the IPv6 address of every host in the other racks", async function (this: FabricWorld) {
@@ -35,11 +37,11 @@ When("every host pings the IPv6 address of every host in the other racks", async
     if (h.address6 === undefined) throw new LabError(`${h.name} has no IPv6 address in topology "${this.topology.name}" (give it address6)`);
     return h.address6;
   };
-  await this.pingEach(crossRackPairs(this.topology.hosts).map(({ from, to }) => ({ from: from.name, to: address6(to), toName: to.name, options: PING })));
+  await this.pingMatrix(crossRackPairs(this.topology.hosts).map(({ from, to }) => ({ from: from.name, to: address6(to), toName: to.name })), MATRIX);
 });
 
 When("every host pings every host in the other racks", async function (this: FabricWorld) {
-  await this.pingEach(crossRackPairs(this.topology.hosts).map(({ from, to }) => ({ from: from.name, to: to.address, toName: to.name, options: PING })));
+  await this.pingMatrix(crossRackPairs(this.topology.hosts).map(({ from, to }) => ({ from: from.name, to: to.address, toName: to.name })), MATRIX);
 });
 
 Then("every ping is answered", function (this: FabricWorld) {
@@ -54,6 +56,7 @@ Then("every loopback answers with this TTL:", function (this: FabricWorld, table
 Then("every host's path to the other racks starts at its leaf's gateway", async function (this: FabricWorld) {
   const pairs = onePerOtherRack(this.topology.hosts);
   if (pairs.length === 0) throw new LabError(`topology "${this.topology.name}" has no hosts in two different racks: there is no path to check`);
-  const traces = await this.onEachFrom(pairs, ({ from }) => from.name, ({ from, to }) => this.traceroute(from.name, to.address));
+  // The first hop only: that the path goes on to the target is what the pings say.
+  const traces = await this.traceMatrix(pairs, ({ from, to }) => ({ from: from.name, to: to.address }), 1);
   expectNoFindings(traces.flatMap(([{ from, to }, trace]) => gatewayPathFindings(from, to, trace)));
 });

@@ -13,17 +13,22 @@ import { fabricFindings } from "../lab/fabric/converge.js";
 import { measureConvergence, type ConvergenceFigures } from "../lab/fabric/measure.js";
 import type { PingOutcome } from "../lab/fabric/reachability.js";
 import { interfaceAddresses } from "../lab/probes/addresses.js";
+import { perCoreLimit } from "../lab/bounded.js";
 import { perSourceBounded } from "../lab/probes/bounded.js";
+
 import { birdProtocols, type BirdProtocol } from "../lab/probes/bird.js";
 import { frrDaemons, type FrrDaemons } from "../lab/probes/daemons.js";
 import {
   bgpSummaryOf,
   bgpTableOf,
+  fping,
+  fpingTrace,
   kernelRoutesOf,
   ping,
   traceroute,
   type BgpSummary,
   type BgpTable,
+  type FpingOptions,
   type KernelRoute,
   type PingOptions,
   type PingResult,
@@ -76,14 +81,6 @@ export class FabricWorld extends World {
     return perSourceBounded(indexed, ([, i]) => String(i), async ([n]): Promise<[N, T]> => [n, await look(n)]);
   }
 
-  /**
-   * Probes a matrix bounded, as pingEach does (each source's probes one after the other, a few
-   * sources per core at once): each pair with what was seen.
-   */
-  onEachFrom<N, T>(pairs: readonly N[], sourceOf: (pair: N) => string, look: (pair: N) => Promise<T>): Promise<Array<[N, T]>> {
-    return perSourceBounded(pairs, sourceOf, async (n): Promise<[N, T]> => [n, await look(n)]);
-  }
-
   // ---- The fabric ----------------------------------------------------------------------------
 
   /** The node's BGP sessions, of every family the fabric runs (IPv6 unicast too when dual stack). */
@@ -128,10 +125,37 @@ export class FabricWorld extends World {
   /**
    * Pings every pair, bounded (each source's pings one after the other, a few sources per core at
    * once, so a ping's timeout measures the network, not a queue of hundreds), and keeps the
-   * outcomes for a Then step.
+   * outcomes for a Then step. iputils ping, one process a pair: for the steps that judge TTLs.
    */
   async pingEach(pairs: ReadonlyArray<{ from: string; to: string; toName: string; options: PingOptions }>): Promise<void> {
     this.pings = await perSourceBounded(pairs, (p) => p.from, async ({ from, to, toName, options }) => ({ from, to, toName, result: await this.ping(from, to, options) }));
+  }
+
+  /**
+   * Pings a matrix with one fping process per source (and source address), a few sources per core
+   * at once, and keeps the outcomes, in the pairs' order, for a Then step. Each target's timeout
+   * starts when its request is sent. No TTLs: a step that judges them uses pingEach.
+   */
+  async pingMatrix(pairs: ReadonlyArray<{ from: string; to: string; toName: string; source?: string }>, options: Omit<FpingOptions, "source"> = {}): Promise<void> {
+    const results = await perSourceLane(pairs, (from, source, targets) =>
+      observe(from, "fping", () => fping(this.runner(from), targets, source === undefined ? options : { ...options, source })),
+    );
+    this.pings = pairs.map(({ from, to, toName }, i) => ({ from, to, toName, result: results[i]! }));
+  }
+
+  /**
+   * Traces a matrix of paths, one process per source (every TTL's fping at once,
+   * ../lab/probes/fping-trace.ts), a few sources per core at once: each pair with its path, up to
+   * maxHops (by default two more than the fabric's longest path between two pods). Each hop of
+   * each path is a probe through the fabric: a step that judges the first hops asks for those only.
+   */
+  async traceMatrix<P>(
+    pairs: readonly P[],
+    ends: (pair: P) => { from: string; to: string },
+    maxHops = longestPath(this.topology) + 2,
+  ): Promise<Array<readonly [P, TracerouteResult]>> {
+    const paths = await perSourceLane(pairs.map(ends), (from, _source, targets) => observe(from, "fping", () => fpingTrace(this.runner(from), targets, { maxHops })));
+    return pairs.map((pair, i) => [pair, paths[i]!] as const);
   }
 
   /** The pings a When step sent; none is a scenario written wrong. */
@@ -198,3 +222,44 @@ export class FabricWorld extends World {
 }
 
 setWorldConstructor(FabricWorld);
+
+/**
+ * Runs a matrix's probes as one run per source (and source address) over all its targets, bounded
+ * like every matrix (perSourceBounded), and gives each pair its target's result, in the pairs' order.
+ */
+async function perSourceLane<R extends { readonly target: string }>(
+  pairs: ReadonlyArray<{ readonly from: string; readonly to: string; readonly source?: string }>,
+  run: (from: string, source: string | undefined, targets: readonly string[]) => Promise<readonly R[]>,
+): Promise<R[]> {
+  // An fping run is mostly waiting (for its replies, then its timeout): more sources at once than
+  // the per-pair probes, whose forks and parsing are the cost.
+  const limit = perCoreLimit(16);
+  const lanes = new Map<string, { from: string; source: string | undefined; indices: number[] }>();
+  pairs.forEach(({ from, source }, index) => {
+    const key = `${from} ${source ?? ""}`;
+    const lane = lanes.get(key) ?? { from, source, indices: [] };
+    lane.indices.push(index);
+    lanes.set(key, lane);
+  });
+  const results = new Array<R>(pairs.length);
+  await perSourceBounded(
+    [...lanes.values()],
+    (lane) => lane.from,
+    async ({ from, source, indices }) => {
+      const targets = [...new Set(indices.map((i) => pairs[i]!.to))];
+      const byTarget = new Map((await run(from, source, targets)).map((r) => [r.target, r]));
+      for (const i of indices) results[i] = byTarget.get(pairs[i]!.to)!;
+    },
+    limit,
+  );
+  return results;
+}
+
+/**
+ * The hops of the longest path the fabric routes between two test pods: the pod's node, up every
+ * tier and down again (2 x tiers - 1 switches), the other node, the pod.
+ */
+function longestPath(t: Topology): number {
+  const tiers = new Set(t.switches.map((s) => s.role)).size;
+  return 2 * tiers - 1 + 3;
+}

@@ -129,9 +129,9 @@ test("management addresses: from the 11th of the subnet, and a subnet too small 
 });
 
 test("the tools each kind's probes need, installed only where the image lacks them (busybox's ping and ip do not count)", () => {
-  assert.equal(toolsFor(HOST), "ping -V >/dev/null 2>&1 && command -v traceroute >/dev/null && command -v sshd >/dev/null && command -v bash >/dev/null || apk add --no-cache iputils traceroute openssh-server bash");
+  assert.equal(toolsFor(HOST), "ping -V >/dev/null 2>&1 && command -v fping >/dev/null && command -v traceroute >/dev/null && command -v sshd >/dev/null && command -v bash >/dev/null || apk add --no-cache iputils fping traceroute openssh-server bash");
   // vtysh comes with the FRR image: checked by nobody here, installed by nobody.
-  assert.match(toolsFor(FRR_SWITCH), /^ip -j link >\/dev\/null 2>&1 && ping -V .* \|\| apk add --no-cache iproute2 iputils traceroute openssh-server bash$/);
+  assert.match(toolsFor(FRR_SWITCH), /^ip -j link >\/dev\/null 2>&1 && ping -V .* \|\| apk add --no-cache iproute2 iputils fping traceroute openssh-server bash$/);
   const spine1 = nodesOf(containerlabExport(blog, OPTIONS).clab).spine1 as Node;
   assert.equal(spine1.exec[0], `sh -c '${toolsFor(FRR_SWITCH)}'`);
 });

@@ -59,6 +59,7 @@ const ALPINE_PACKAGE: Readonly<Record<string, string | undefined>> = {
   ip: "iproute2",
   ping: "iputils",
   traceroute: "traceroute",
+  fping: "fping",
   sshd: "openssh-server",
   bash: "bash",
   vtysh: undefined,

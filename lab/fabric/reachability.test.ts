@@ -45,11 +45,14 @@ test("ttlFindings: each loopback's TTL as stated; a loopback not pinged, and one
   ]);
 });
 
-test("gatewayPathFindings: the path starts at the host's gateway and reaches the target", () => {
+test("gatewayPathFindings: the path starts at the host's gateway (its first hop only)", () => {
   const trace = parseTraceroute("10.0.102.101", { command: ["traceroute"], exitCode: 0, stdout: fixture("traceroute-host-l1-1-to-host-l2-1.txt"), stderr: "", durationMs: 1 });
   assert.deepEqual(gatewayPathFindings(host("k8s-node-l1-1"), host("k8s-node-l2-1"), trace), []);
+  assert.deepEqual(gatewayPathFindings(host("k8s-node-l1-1"), host("k8s-node-l2-1"), { ...trace, hops: trace.hops.slice(0, 1), reached: false }), []);
   assert.deepEqual(gatewayPathFindings(host("k8s-node-l1-1"), host("k8s-node-l2-1"), { ...trace, hops: trace.hops.slice(1, 3), reached: false }), [
     "k8s-node-l1-1's path to 10.0.102.101 (k8s-node-l2-1) starts at 172.16.0.0 (expected its gateway 10.0.101.1 on leaf1)",
-    "k8s-node-l1-1's path to 10.0.102.101 (k8s-node-l2-1) does not reach it: 172.16.0.0 > 172.16.0.3",
+  ]);
+  assert.deepEqual(gatewayPathFindings(host("k8s-node-l1-1"), host("k8s-node-l2-1"), { ...trace, hops: [], reached: false, sendError: "connect: Network is unreachable" }), [
+    "k8s-node-l1-1's path to 10.0.102.101 (k8s-node-l2-1) starts at connect: Network is unreachable (expected its gateway 10.0.101.1 on leaf1)",
   ]);
 });

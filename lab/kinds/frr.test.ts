@@ -12,8 +12,8 @@ test("an FRR switch's own vtysh: pointed at its vty socket directory; any other 
   assert.deepEqual(viaVtysh(["vtysh", "-c", "show version"], ["sudo", "-n", "vtysh"]), ["sudo", "-n", "vtysh", "-c", "show version"]);
 });
 
-test("the probes need vtysh and ip on a switch, besides a host's ping and traceroute; FRR comes from Debian's frr", () => {
-  assert.deepEqual(FRR_SWITCH.probeTools, ["vtysh", "ip", "ping", "traceroute"]);
+test("the probes need vtysh and ip on a switch, besides a host's ping, fping and traceroute; FRR comes from Debian's frr", () => {
+  assert.deepEqual(FRR_SWITCH.probeTools, ["vtysh", "ip", "ping", "fping", "traceroute"]);
   assert.equal(FRR_INSTALL, "apt-get install -y frr");
 });
 

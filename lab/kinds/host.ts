@@ -3,6 +3,6 @@ import type { NodeKind } from "./kind.js";
 
 export const HOST: NodeKind = {
   name: "host",
-  probeTools: ["ping", "traceroute"],
+  probeTools: ["ping", "fping", "traceroute"],
   ownCommand: (argv) => argv,
 };

@@ -41,6 +41,8 @@ export {
   type PingReply,
   type PingResult,
 } from "./ping.js";
+export { fping, fpingCommand, parseFping, type FpingOptions } from "./fping.js";
+export { fpingTrace, fpingTraceCommand, parseFpingTrace, type FpingTraceOptions } from "./fping-trace.js";
 export {
   traceroute,
   parseTraceroute,

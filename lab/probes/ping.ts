@@ -15,7 +15,8 @@ export interface PingOptions {
 export interface PingReply {
   readonly from: string;
   readonly seq: number;
-  readonly ttl: number;
+  /** The reply's TTL; undefined where the tool does not report it (fping, ./fping.ts). */
+  readonly ttl: number | undefined;
   readonly timeMs: number;
 }
 

@@ -78,3 +78,4 @@ export function traceroute(
     timeoutMs: 60_000,
   });
 }
+

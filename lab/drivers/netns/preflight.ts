@@ -6,11 +6,12 @@ import { aptInstall } from "../../packages.js";
 import { describeFailedChecks, type PreflightCheck } from "../driver.js";
 import { IP, kernelCheck } from "./namespaces.js";
 
-/** Every program runs on this machine: the lab's own tool, the switches' FRR, the probes' ping and traceroute. */
+/** Every program runs on this machine: the lab's own tool, the switches' FRR, the probes' ping, fping and traceroute. */
 const PROGRAMS: ReadonlyArray<{ readonly name: string; readonly path: string }> = [
   { name: "ip", path: IP },
   ...FRR_PROGRAMS,
   { name: "ping", path: "/usr/bin/ping" },
+  { name: "fping", path: "/usr/bin/fping" },
   { name: "traceroute", path: "/usr/bin/traceroute" },
 ];
 

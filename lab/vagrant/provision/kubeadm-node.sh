@@ -27,7 +27,7 @@ sysctl --system >/dev/null
 apt-get update -q
 apt-get install -y -q containerd apt-transport-https ca-certificates curl gpg
 # The probes' tools, run in the test pods' network namespaces by the driver (nsenter), as on every lab.
-apt-get install -y -q iputils-ping traceroute
+apt-get install -y -q iputils-ping fping traceroute
 mkdir -p /etc/containerd
 containerd config default | sed 's/SystemdCgroup = false/SystemdCgroup = true/' > /etc/containerd/config.toml
 systemctl restart containerd
