@@ -31,3 +31,12 @@ export async function settleBounded<T>(items: Iterable<T>, work: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
   if (failure) throw failure.reason;
 }
+
+/** `work` on every item, at most `limit` at once; the results in the items' order. Rejects with the first failure, once all have settled. */
+export async function mapBounded<T, R>(items: readonly T[], work: (item: T) => Promise<R>, limit: number = perCoreLimit()): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  await settleBounded(items.keys(), async (index) => {
+    results[index] = await work(items[index]!);
+  }, limit);
+  return results;
+}

@@ -22,6 +22,29 @@ export interface DaemonSpec {
   readonly log?: string;
 }
 
+export interface NodeStart {
+  readonly node: string;
+  /** `sysctl -w` settings, `key=value`, in the node's namespace. */
+  readonly sysctls: readonly string[];
+  /** `ip -batch` lines that address and raise its interfaces. */
+  readonly addressLines: readonly string[];
+  /**
+   * Batches after the addresses, before the daemons: `ip -batch` in another of the lab's
+   * namespaces (a test pod's), or `bridge -batch` (forwarding entries) in the node's own.
+   */
+  readonly batches?: ReadonlyArray<NodeBatch>;
+  /** In start order; a daemon with `readySocket` is waited for (that socket exists) before the next starts. */
+  readonly daemons: ReadonlyArray<{ readonly spec: DaemonSpec; readonly readySocket?: string }>;
+  /** The node's directory: where the script (start.sh) and what it printed (start.log) are kept. */
+  readonly dir: string;
+  /** The script's name, for a second start in the same node (e.g. "calico" for calico.sh and calico.log); default "start". */
+  readonly script?: string;
+}
+
+export type NodeBatch =
+  | { readonly program: "ip"; readonly namespace: string; readonly lines: readonly string[]; readonly what: string }
+  | { readonly program: "bridge"; readonly lines: readonly string[]; readonly what: string };
+
 export interface NetnsContext {
   readonly topology: Topology;
   readonly signal: AbortSignal | undefined;
@@ -36,6 +59,8 @@ export interface NetnsContext {
   ipBatch(lines: readonly string[], what: string, node?: string): Promise<void>;
   /** Starts a daemon inside the node's namespace and records its PID. */
   spawnDaemon(spec: DaemonSpec): Promise<LabProcess>;
+  /** Brings a node up with one process in its namespace (./node-start.ts): sysctls, batches, daemons; records what it started. */
+  startNode(start: Omit<NodeStart, "dir">): Promise<readonly LabProcess[]>;
   /** Runs commands in the node's namespace, locally (never through a transport). */
   localRunner(node: string): CommandRunner;
   /** The namespaces and the live processes the lab has recorded. */

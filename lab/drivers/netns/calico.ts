@@ -18,6 +18,7 @@ import { VXLAN, vxlanFdbLines, vxlanIpLines, vxlanTunnel } from "../../calico/fe
 import { leafSessionFindings, meshSessionFindings, noPodRouteFindings, podRouteFindings, vxlanRouteFindings } from "../../calico/judge.js";
 import { overlayFromEnvironment, type CalicoMode } from "../../calico/modes.js";
 import { calicoPlan, type CalicoPlan } from "../../calico/resources.js";
+import { mapBounded, settleBounded } from "../../bounded.js";
 import { LabError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
@@ -35,6 +36,8 @@ import type { NetnsContext } from "./addons.js";
 const LEAF_MARKER = "calico-peering.vtysh";
 /** Marks a node that runs Calico, with the mode it was built for. */
 const NODE_MARKER = "calico-mode";
+/** A node's Calico bring-up script and its output, beside its own start.sh: calico.sh, calico.log. */
+const CALICO_SCRIPT = "calico";
 /** Test pods are recorded as nodes named pod-<node>, so their namespaces are fs-pod-<node>. */
 const POD_PREFIX = "pod-";
 
@@ -133,40 +136,44 @@ export class NetnsPodNetworks {
     const started = performance.now();
     // Peering: the leaves first: a BIRD that reaches a leaf not yet configured is refused, and
     // waits its error wait time (5 s) before it tries again. The overlay leaves them alone.
-    await Promise.all(
-      (plan.mode === "peering" ? leaves(t) : []).map(async (leaf) => {
-        const commands = leafPeeringCommands(t, leaf);
-        writeFileSync(join(context.nodeDir(leaf.name), LEAF_MARKER), `${commands.join("\n")}\n`);
-        await applyVtysh(context.localRunner(leaf.name), commands);
-      }),
-    );
+    await settleBounded(plan.mode === "peering" ? leaves(t) : [], async (leaf) => {
+      const commands = leafPeeringCommands(t, leaf);
+      writeFileSync(join(context.nodeDir(leaf.name), LEAF_MARKER), `${commands.join("\n")}\n`);
+      await applyVtysh(context.localRunner(leaf.name), commands);
+    });
     await context.addNamespaces(plan.nodes.map((n) => n.pod.name));
     await context.ipBatch(
       plan.nodes.map((n) => `link add ${n.pod.hostInterface} netns ${context.namespaceOf(n.node)} type veth peer eth0 netns ${context.namespaceOf(n.pod.name)}`),
       "create the pods' veths",
     );
-    await Promise.all(
-      plan.nodes.map(async (n) => {
-        await context.ipBatch(
-          ["link set lo up", `addr add ${n.pod.address}/32 dev eth0`, "link set eth0 up", `route add ${POD_GATEWAY} dev eth0 scope link`, `route add default via ${POD_GATEWAY} dev eth0`],
-          `address pod ${n.pod.name}`,
-          n.pod.name,
-        );
-        await context.ipBatch([`link set ${n.pod.hostInterface} up`, `route add ${n.pod.address}/32 dev ${n.pod.hostInterface} scope link`], `route to pod ${n.pod.name}`, n.node);
-        // Inside the node's namespace only: it forwards for its pods and answers ARP for their
-        // gateway at once (as Felix sets it: the kernel's default delays proxy ARP by up to 0.8 s).
-        await mustRun(context, n.node, [
-          SYSCTL, "-qw", "net.ipv4.ip_forward=1",
-          `net.ipv4.conf.${n.pod.hostInterface}.proxy_arp=1`,
-          `net.ipv4.neigh.${n.pod.hostInterface}.proxy_delay=0`,
-        ]);
-        writeFileSync(join(context.nodeDir(n.node), NODE_MARKER), `${markerOf(plan)}\n`);
-        if (plan.encapsulation === "vxlan") await programVxlan(context, plan, n);
-        const files = birdFiles(context.nodeDir(n.node));
-        writeFileSync(files.config, renderBirdConfig(t, plan, n));
-        await context.spawnDaemon({ node: n.node, name: BIRD_DAEMON, argv: birdArgv(files), pidFile: files.pidFile });
-      }),
-    );
+    // A few nodes per core at once: 192 nodes at once spawned over a thousand processes together
+    // and timed out batches of their own (10 s).
+    // One process per node in its namespace (./node-start.ts), a few nodes per core at once: 192
+    // nodes at once spawned over a thousand processes together and timed out batches of their own.
+    await settleBounded(plan.nodes, async (n) => {
+      writeFileSync(join(context.nodeDir(n.node), NODE_MARKER), `${markerOf(plan)}\n`);
+      const files = birdFiles(context.nodeDir(n.node));
+      writeFileSync(files.config, renderBirdConfig(t, plan, n));
+      const vxlan = plan.encapsulation === "vxlan" ? felixVxlan(t, plan, n) : undefined;
+      await context.startNode({
+        node: n.node,
+        script: CALICO_SCRIPT,
+        // It forwards for its pods and answers ARP for their gateway at once (as Felix sets it: the
+        // kernel's default delays proxy ARP by up to 0.8 s).
+        sysctls: ["net.ipv4.ip_forward=1", `net.ipv4.conf.${n.pod.hostInterface}.proxy_arp=1`, `net.ipv4.neigh.${n.pod.hostInterface}.proxy_delay=0`],
+        addressLines: [`link set ${n.pod.hostInterface} up`, `route add ${n.pod.address}/32 dev ${n.pod.hostInterface} scope link`, ...(vxlan?.ipLines ?? [])],
+        batches: [
+          {
+            program: "ip",
+            namespace: context.namespaceOf(n.pod.name),
+            lines: ["link set lo up", `addr add ${n.pod.address}/32 dev eth0`, "link set eth0 up", `route add ${POD_GATEWAY} dev eth0 scope link`, `route add default via ${POD_GATEWAY} dev eth0`],
+            what: `address pod ${n.pod.name}`,
+          },
+          ...(vxlan ? [{ program: "bridge" as const, lines: vxlan.fdbLines, what: `add ${VXLAN.device}'s forwarding entries` }] : []),
+        ],
+        daemons: [{ spec: { node: n.node, name: BIRD_DAEMON, argv: birdArgv(files), pidFile: files.pidFile } }],
+      });
+    });
     const built = Math.round(performance.now() - started);
     const what = `pod network: Calico ${markerOf(plan)} (${plan.nodes.length} pods, BIRD 1.6 on ${plan.nodes.length} nodes) built in ${built} ms`;
     try {
@@ -192,15 +199,13 @@ export class NetnsPodNetworks {
   /** The overlay: every node's mesh sessions Established and Felix's routes in place; no pod route in the fabric. */
   private async overlayFindings(context: NetnsContext, plan: CalicoPlan): Promise<string[]> {
     const t = context.topology;
-    const nodes = await Promise.all(
-      plan.nodes.map(async (n) => {
-        const host = t.hosts.find((h) => h.name === n.node);
-        const routes = await unanswered(n.node, async () => vxlanRouteFindings(plan, n, (await kernelRoutes(context.localRunner(n.node))).value));
-        const mesh = host ? await unanswered(n.node, async () => meshSessionFindings(t, host, (await birdProtocols(context.localRunner(n.node))).value, n.asNumber)) : [];
-        return [...routes, ...mesh];
-      }),
-    );
-    const fabric = await Promise.all(t.switches.map((sw) => unanswered(sw.name, async () => noPodRouteFindings(sw.name, (await kernelRoutes(context.localRunner(sw.name))).value, plan.pools))));
+    const nodes = await mapBounded(plan.nodes, async (n) => {
+      const host = t.hosts.find((h) => h.name === n.node);
+      const routes = await unanswered(n.node, async () => vxlanRouteFindings(plan, n, (await kernelRoutes(context.localRunner(n.node))).value));
+      const mesh = host ? await unanswered(n.node, async () => meshSessionFindings(t, host, (await birdProtocols(context.localRunner(n.node))).value, n.asNumber)) : [];
+      return [...routes, ...mesh];
+    });
+    const fabric = await mapBounded(t.switches, (sw) => unanswered(sw.name, async () => noPodRouteFindings(sw.name, (await kernelRoutes(context.localRunner(sw.name))).value, plan.pools)));
     return [...nodes.flat(), ...fabric.flat()];
   }
 
@@ -208,15 +213,11 @@ export class NetnsPodNetworks {
   private async peeringFindings(context: NetnsContext, plan: CalicoPlan): Promise<string[]> {
     const t = context.topology;
     const nodes = [...t.switches, ...t.hosts];
-    const routeFindings = await Promise.all(
-      nodes.map((n) => unanswered(n.name, async () => podRouteFindings(t, plan, n, (await kernelRoutes(context.localRunner(n.name))).value))),
-    );
+    const routeFindings = await mapBounded(nodes, (n) => unanswered(n.name, async () => podRouteFindings(t, plan, n, (await kernelRoutes(context.localRunner(n.name))).value)));
     const sessionFindings =
       routeFindings.flat().length > 0
         ? []
-        : await Promise.all(
-            leaves(t).map((l) => unanswered(l.name, async () => leafSessionFindings(t, l.name, (await bgpSummary(context.localRunner(l.name))).value.peers))),
-          );
+        : await mapBounded(leaves(t), (l) => unanswered(l.name, async () => leafSessionFindings(t, l.name, (await bgpSummary(context.localRunner(l.name))).value.peers)));
     return [...routeFindings.flat(), ...sessionFindings.flat()];
   }
 
@@ -226,33 +227,30 @@ export class NetnsPodNetworks {
     const started = performance.now();
     // The leaves first: their sessions end with a notification and the spines withdraw the blocks
     // at once (a BIRD that died first could leave routes kept for a graceful restart).
-    await Promise.all(
-      leaves(t).map(async (leaf) => {
-        const marker = join(context.nodeDir(leaf.name), LEAF_MARKER);
-        if (!existsSync(marker)) return;
-        await applyVtysh(context.localRunner(leaf.name), leafUnpeeringCommands(t, leaf));
-        rmSync(marker, { force: true });
-      }),
-    );
+    await settleBounded(leaves(t), async (leaf) => {
+      const marker = join(context.nodeDir(leaf.name), LEAF_MARKER);
+      if (!existsSync(marker)) return;
+      await applyVtysh(context.localRunner(leaf.name), leafUnpeeringCommands(t, leaf));
+      rmSync(marker, { force: true });
+    });
     const { namespaces, processes } = context.recorded();
-    await Promise.all(processes.filter((p) => p.daemon === BIRD_DAEMON).map((p) => context.stopProcess(p)));
+    await settleBounded(processes.filter((p) => p.daemon === BIRD_DAEMON), (p) => context.stopProcess(p));
     const podPrefix = context.namespaceOf(POD_PREFIX);
     await context.removeNamespaces(namespaces.filter((ns) => ns.startsWith(podPrefix)).map((ns) => ns.slice(context.namespaceOf("").length)));
-    await Promise.all(
-      t.hosts.map(async (h) => {
-        // Routes BIRD programmed (it persists them), Felix's VXLAN device with its routes, ARP and
-        // forwarding entries, and forwarding: the node is back to part 2's plain host.
-        const marker = join(context.nodeDir(h.name), NODE_MARKER);
-        const device = await runLocal(["ip", "-n", context.namespaceOf(h.name), "link", "show", VXLAN.device]);
-        const felix = device.exitCode === 0 ? [`link del ${VXLAN.device}`, "route flush type blackhole"] : [];
-        await context.ipBatch(["route flush proto bird", ...felix], `flush BIRD's and Felix's routes on ${h.name}`, h.name);
-        await mustRun(context, h.name, [SYSCTL, "-qw", "net.ipv4.ip_forward=0"]);
-        for (const file of [...Object.values(birdFiles(context.nodeDir(h.name))), marker, join(context.nodeDir(h.name), FDB_FILE)]) rmSync(file, { force: true });
-      }),
-    );
+    await settleBounded(t.hosts, async (h) => {
+      // Routes BIRD programmed (it persists them), Felix's VXLAN device with its routes, ARP and
+      // forwarding entries, and forwarding: the node is back to part 2's plain host.
+      const marker = join(context.nodeDir(h.name), NODE_MARKER);
+      const device = await runLocal(["ip", "-n", context.namespaceOf(h.name), "link", "show", VXLAN.device]);
+      const felix = device.exitCode === 0 ? [`link del ${VXLAN.device}`, "route flush type blackhole"] : [];
+      await context.ipBatch(["route flush proto bird", ...felix], `flush BIRD's and Felix's routes on ${h.name}`, h.name);
+      await mustRun(context, h.name, [SYSCTL, "-qw", "net.ipv4.ip_forward=0"]);
+      const dir = context.nodeDir(h.name);
+      for (const file of [...Object.values(birdFiles(dir)), marker, join(dir, `${CALICO_SCRIPT}.sh`), join(dir, `${CALICO_SCRIPT}.log`)]) rmSync(file, { force: true });
+    });
     const pools = [...new Set([t.podNetwork, ...safePools(context, "peering"), ...safePools(context, "overlay")])];
     await eventually(async () => {
-      const findings = await Promise.all(t.switches.map(async (sw) => noPodRouteFindings(sw.name, (await kernelRoutes(context.localRunner(sw.name))).value, pools)));
+      const findings = await mapBounded(t.switches, async (sw) => noPodRouteFindings(sw.name, (await kernelRoutes(context.localRunner(sw.name))).value, pools));
       if (findings.flat().length > 0) throw new LabError(`pod routes are still in the fabric:\n  ${findings.flat().join("\n  ")}`);
     }, budgets(t.bgp).routeInstalled);
     progress(`pod network: none (removed in ${Math.round(performance.now() - started)} ms)`);
@@ -282,19 +280,12 @@ function readMarker(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
 }
 
-/** The node's bridge batch file of VXLAN forwarding entries. */
-const FDB_FILE = "vxlan-fdb.batch";
-
-/** What Felix programs on a node for the VXLAN overlay (lab/calico/felix.ts), inside its namespace. */
-async function programVxlan(context: NetnsContext, plan: CalicoPlan, node: CalicoPlan["nodes"][number]): Promise<void> {
-  const host = context.topology.hosts.find((h) => h.name === node.node);
+/** What Felix programs on a node for the VXLAN overlay (lab/calico/felix.ts): its device, routes and neighbours, and the forwarding entries. */
+function felixVxlan(t: Topology, plan: CalicoPlan, node: CalicoPlan["nodes"][number]): { readonly ipLines: readonly string[]; readonly fdbLines: readonly string[] } {
+  const host = t.hosts.find((h) => h.name === node.node);
   if (!host) throw new Error(`model invariant: no host ${node.node}`);
-  const self = vxlanTunnel(node);
   const others = plan.nodes.filter((o) => o.node !== node.node).map(vxlanTunnel);
-  await context.ipBatch(vxlanIpLines(self, others, host.interface), `program ${VXLAN.device} on ${node.node}`, node.node);
-  const fdb = join(context.nodeDir(node.node), FDB_FILE);
-  writeFileSync(fdb, `${vxlanFdbLines(others).join("\n")}\n`);
-  await mustRun(context, node.node, ["bridge", "-batch", fdb]);
+  return { ipLines: vxlanIpLines(vxlanTunnel(node), others, host.interface), fdbLines: vxlanFdbLines(others) };
 }
 
 async function mustRun(context: NetnsContext, node: string, argv: readonly string[]): Promise<void> {

@@ -6,7 +6,9 @@ import { mkdirSync } from "node:fs";
 import type { Topology } from "../../topology/model.js";
 import type { CommandRunner } from "../../transport/runner.js";
 import type { NetnsContext } from "./addons.js";
+import { budgets } from "../../expect/budgets.js";
 import { spawnDaemon } from "./daemons.js";
+import { startNode } from "./node-start.js";
 import { addNamespaces, deleteNamespaces, ipBatch } from "./namespaces.js";
 import { namespaceOf } from "./plan.js";
 import { isRecorded, stopProcesses } from "./processes.js";
@@ -40,6 +42,11 @@ export function netnsContext(
     },
     ipBatch: (lines, what, node) => ipBatch(lines, what, node === undefined ? undefined : namespaceOf(node)),
     spawnDaemon: (spec) => spawnDaemon(spec, record, signal),
+    startNode: (start) => {
+      const dir = nodeDir(start.node);
+      mkdirSync(dir, { recursive: true });
+      return startNode({ ...start, dir }, record, budgets(topology.bgp).daemonStart.ms, signal);
+    },
     localRunner,
     recorded: () => {
       const state = record.read();

@@ -13,23 +13,14 @@ import { CommandError } from "../../errors.js";
 import { SYSCTL } from "../../kinds/calico-node.js";
 import { runLocal } from "../../transport/local.js";
 import { shellQuote } from "../../transport/runner.js";
-import type { DaemonSpec } from "./addons.js";
+import type { NodeStart } from "./addons.js";
 import { waitForPid } from "./daemons.js";
 import { IP } from "./namespaces.js";
+
+/** iproute2's bridge tool (forwarding database entries). */
+const BRIDGE = "bridge";
 import { namespaceOf } from "./plan.js";
 import type { LabProcess, LabRecord } from "./state.js";
-
-export interface NodeStart {
-  readonly node: string;
-  /** `sysctl -w` settings, `key=value`, in the node's namespace. */
-  readonly sysctls: readonly string[];
-  /** `ip -batch` lines that address and raise its interfaces. */
-  readonly addressLines: readonly string[];
-  /** In start order; a daemon with `readySocket` is waited for (that socket exists) before the next starts. */
-  readonly daemons: ReadonlyArray<{ readonly spec: DaemonSpec; readonly readySocket?: string }>;
-  /** The node's directory: where start.sh and start.log are kept. */
-  readonly dir: string;
-}
 
 /** What the script prints for each daemon it started: `started NAME PID` (the PID it started as, before it daemonized). */
 const STARTED = /^started (\S+) (\d+)$/;
@@ -42,12 +33,16 @@ export function nodeStartScript(start: NodeStart, readyMs: number): string {
   const q = shellQuote;
   const tries = Math.max(1, Math.ceil(readyMs / 20));
   const out = [
-    `# fabricspec: bring-up of ${start.node}, run as \`ip netns exec ${namespaceOf(start.node)} sh start.sh\``,
+    `# fabricspec: bring-up of ${start.node}, run as \`ip netns exec ${namespaceOf(start.node)} sh ${start.script ?? "start"}.sh\``,
     `fail() { echo "$*" >&2; exit 1; }`,
   ];
   if (start.sysctls.length > 0) out.push(`${SYSCTL} -qw ${start.sysctls.map(q).join(" ")} || fail "could not set ${start.sysctls.join(" ")}"`);
   if (start.addressLines.length > 0) {
     out.push(`${IP} -batch - <<'FABRICSPEC_IP' || fail "could not address its interfaces"`, ...start.addressLines, "FABRICSPEC_IP");
+  }
+  for (const batch of start.batches ?? []) {
+    const program = batch.program === "ip" ? `${IP} -n ${q(batch.namespace)}` : BRIDGE;
+    out.push(`${program} -batch - <<'FABRICSPEC_BATCH' || fail ${q(`could not ${batch.what}`)}`, ...batch.lines, "FABRICSPEC_BATCH");
   }
   for (const { spec, readySocket } of start.daemons) {
     // In the background and waited for, so that $! is the PID it started as (its crash-log directory's name).
@@ -72,11 +67,12 @@ export async function startNode(start: NodeStart, record: LabRecord, readyMs: nu
   signal?.throwIfAborted();
   record.refuseWhileRemoving(`bring ${start.node} up`);
   for (const { spec } of start.daemons) rmSync(spec.pidFile, { force: true }); // a stale one would name a dead daemon
-  const script = join(start.dir, "start.sh");
+  const name = start.script ?? "start";
+  const script = join(start.dir, `${name}.sh`);
   writeFileSync(script, nodeStartScript(start, readyMs));
   const timeoutMs = 30_000 + readyMs * start.daemons.length;
   const result = await runLocal(["ip", "netns", "exec", namespaceOf(start.node), "sh", script], { timeoutMs });
-  writeFileSync(join(start.dir, "start.log"), `exit ${result.exitCode} after ${result.durationMs} ms\n${result.stdout}${result.stderr}`);
+  writeFileSync(join(start.dir, `${name}.log`), `exit ${result.exitCode} after ${result.durationMs} ms\n${result.stdout}${result.stderr}`);
   const startPids = new Map<string, number>();
   for (const line of result.stdout.split("\n")) {
     const m = STARTED.exec(line.trim());
@@ -97,7 +93,7 @@ export async function startNode(start: NodeStart, record: LabRecord, readyMs: nu
   if (result.exitCode !== 0) {
     const why = result.exitCode === 124 ? `timed out after ${timeoutMs} ms` : result.stderr.trim().split("\n").at(-1) || `exit ${result.exitCode}`;
     const log = start.daemons.find((d) => !startPids.has(d.spec.name))?.spec.log;
-    throw new CommandError(`bring-up of ${start.node} failed: ${why}`, { hint: `see ${join(start.dir, "start.log")}${log ? ` and ${log}` : ""}` });
+    throw new CommandError(`bring-up of ${start.node} failed: ${why}`, { hint: `see ${join(start.dir, `${name}.log`)}${log ? ` and ${log}` : ""}` });
   }
   return started;
 }

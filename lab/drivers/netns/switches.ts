@@ -8,8 +8,7 @@ import { LabError } from "../../errors.js";
 import { crashLogDirs, daemonArgv, FRR_DAEMONS, FRR_INSTALL, frrFiles, frrUser, isFrrProgram, readyWhen, type FrrDaemon } from "../../kinds/frr.js";
 import { renderDaemonConfigs } from "../../render/frr.js";
 import type { Switch, Topology } from "../../topology/model.js";
-import type { DaemonSpec } from "./addons.js";
-import type { NodeStart } from "./node-start.js";
+import type { DaemonSpec, NodeStart } from "./addons.js";
 import { nodeDir, type LabProcess } from "./state.js";
 
 /** How a daemon of a switch is started and recorded; `config`: the integrated frr.conf a provisioned switch runs from. */
