@@ -12,7 +12,9 @@ Given("no pod network is deployed", async function (this: FabricWorld) {
   await this.deployPodNetwork("none");
 });
 
-Given(/^Calico is deployed in (peering|overlay) mode$/, async function (this: FabricWorld, mode: "peering" | "overlay") {
+// No step timeout of cucumber's: the driver bounds every process it runs and every wait by its
+// budgets, and a pod network of 192 nodes takes minutes to build on two cores.
+Given(/^Calico is deployed in (peering|overlay) mode$/, { timeout: -1 }, async function (this: FabricWorld, mode: "peering" | "overlay") {
   await this.deployPodNetwork(mode);
 });
 

@@ -39,13 +39,16 @@ Before({ tags: "@calico", name: "the lab can run this Calico mode" }, async func
   return undefined;
 });
 
-/** Part 2's state: no pod network. Cheap when the lab is in it already (most scenarios). */
-Before({ tags: "not @calico", name: "no pod network" }, async function (this: FabricWorld) {
+/**
+ * Part 2's state: no pod network. Cheap when the lab is in it already (most scenarios); no step
+ * timeout of cucumber's, as for deploying one (steps/calico.steps.ts): 192 nodes take a minute.
+ */
+Before({ tags: "not @calico", name: "no pod network", timeout: -1 }, async function (this: FabricWorld) {
   if (this.lab.podNetwork) await this.lab.podNetwork("none");
 });
 
 /** A lab left running by `fabricspec lab up` is left as it was found: with no pod network. */
-AfterAll(async function () {
+AfterAll({ timeout: -1 }, async function () {
   for (const [reason, count] of skipped) process.stderr.write(`fabricspec: ${count} scenario${count === 1 ? "" : "s"} skipped: ${reason}\n`);
   const lab = currentLab();
   if (modeChanged && lab.podNetwork) await lab.podNetwork("none");

@@ -36,6 +36,8 @@ test("peering: one Node_ protocol with the leaf, in the leaf's AS; the pool's ro
   assert.match(config, /^ {2}local as 65102;$/m);
   assert.match(config, /^protocol bgp Node_10_0_102_1 from bgp_template \{\n {2}description "leaf2";\n {2}neighbor 10\.0\.102\.1 as 65102;\n {2}source address 10\.0\.102\.101;/m);
   assert.doesNotMatch(config, /Mesh_/);
+  // The session with the leaf runs the fabric's timers (blog: hold 9, keepalive 3).
+  assert.match(config, /^protocol bgp Node_10_0_102_1 from bgp_template \{\n(?:.*\n){4} {2}hold time 9; .*\n {2}keepalive time 3;\n\}/m);
   assert.match(config, /^ {3}route 192\.168\.0\.192\/26 blackhole;$/m);
   assert.match(config, /^ {2}if \( net ~ 192\.168\.0\.0\/16 \) then \{\n {4}accept; /m);
   assert.match(config, /^ {2}persist; /m);
@@ -53,6 +55,8 @@ test("VXLAN overlay: a mesh protocol per other node, passive towards higher addr
     ["Mesh_10_0_102_101", true],
     ["Mesh_10_0_102_102", true],
   ]);
+  // The mesh keeps BIRD's own timers, as calico-node's does: neither the template nor a Mesh_ protocol sets them.
+  assert.doesNotMatch(config, /hold time|keepalive time/);
   assert.match(config, /# Don't program VXLAN routes into the kernel - these are handled by Felix\.\n {4}reject;/);
   assert.match(config, /ifname ~ "\*\.calico"/);
 });

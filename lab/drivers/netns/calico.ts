@@ -20,12 +20,12 @@ import { overlayFromEnvironment, type CalicoMode } from "../../calico/modes.js";
 import { calicoPlan, type CalicoPlan } from "../../calico/resources.js";
 import { mapBounded, settleBounded } from "../../bounded.js";
 import { LabError } from "../../errors.js";
-import { budgets } from "../../expect/budgets.js";
+import { budgets, type Budget } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { BIRD_DAEMON, birdArgv, birdFiles, CALICO_NODE_INSTALL, CALICO_NODE_PROGRAMS, POD_GATEWAY, SYSCTL } from "../../kinds/calico-node.js";
 import { birdProtocols } from "../../probes/bird.js";
 import { bgpSummary, kernelRoutes, ProbeError } from "../../probes/index.js";
-import { renderBirdConfig } from "../../render/bird.js";
+import { BIRD_SESSION_TIMERS, renderBirdConfig } from "../../render/bird.js";
 import { leaves, type Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import { must } from "../../transport/must.js";
@@ -177,7 +177,7 @@ export class NetnsPodNetworks {
     const built = Math.round(performance.now() - started);
     const what = `pod network: Calico ${markerOf(plan)} (${plan.nodes.length} pods, BIRD 1.6 on ${plan.nodes.length} nodes) built in ${built} ms`;
     try {
-      const settled = await eventually(() => this.notConverged(context, plan), budgets(t.bgp).convergence, { signal: context.signal });
+      const settled = await eventually(() => this.notConverged(context, plan), podNetworkConvergence(t), { signal: context.signal });
       progress(`${what}, converged in ${settled.elapsedMs} ms`);
       return [];
     } catch (error) {
@@ -264,6 +264,23 @@ function safePools(context: NetnsContext, mode: CalicoMode): readonly string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Calico converged once built: a BIRD that reached a peer before the peer's BIRD listened (192
+ * nodes start over minutes here) waits out its error wait, up to BIRD's maximum, then connects
+ * again; then the fabric's own convergence. Polled every half second: one look at 192 nodes and
+ * 208 switches is hundreds of probes.
+ */
+function podNetworkConvergence(t: Topology): Budget {
+  const fabric = budgets(t.bgp).convergence;
+  const bird = BIRD_SESSION_TIMERS;
+  return {
+    name: "calico_convergence",
+    ms: fabric.ms + (bird.connectDelayS + bird.errorWaitMaxS + bird.connectRetryS) * 1000,
+    reason: `BIRD's connect delay (${bird.connectDelayS} s) + longest error wait (${bird.errorWaitMaxS} s) + connect retry (${bird.connectRetryS} s) + ${fabric.reason}`,
+    intervalMs: 500,
+  };
 }
 
 /** The resources the netns lab builds a mode from: the overlay with VXLAN. */
