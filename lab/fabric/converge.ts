@@ -1,4 +1,5 @@
 /** Waiting for a fabric to converge: every session Established, every expected route installed. */
+import { mapBounded } from "../bounded.js";
 import { ConvergenceError, LabError } from "../errors.js";
 import type { Budget } from "../expect/budgets.js";
 import { eventually, type Settled } from "../expect/eventually.js";
@@ -13,7 +14,7 @@ export type KernelRoutesOf = (switches: readonly string[], families: readonly Fa
 
 /** The default: `ip -j route show` (and `ip -6 ...` when dual stack) on each switch through its runner. */
 export function kernelRoutesEach(runnerOf: (node: string) => CommandRunner): KernelRoutesOf {
-  return async (switches, families) => new Map(await Promise.all(switches.map(async (sw) => [sw, await kernelRoutesOf(runnerOf(sw), families)] as const)));
+  return async (switches, families) => new Map(await mapBounded(switches, async (sw) => [sw, await kernelRoutesOf(runnerOf(sw), families)] as const));
 }
 
 /** What is still wrong in the fabric's kernel routes, across all switches. */

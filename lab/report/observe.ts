@@ -1,4 +1,5 @@
 /** What the report shows of a running lab: every switch's sessions and kernel routes, read once. */
+import { settleBounded } from "../bounded.js";
 import { bgpSummary, type BgpSummary } from "../probes/bgp.js";
 import { kernelRoutes, type KernelRoute } from "../probes/routes.js";
 import { leaves, type Topology } from "../topology/model.js";
@@ -19,13 +20,12 @@ export interface LabObservation {
 export async function observeLab(t: Topology, runner: (node: string) => CommandRunner): Promise<LabObservation> {
   const summaries = new Map<string, BgpSummary>();
   const routes = new Map<string, readonly KernelRoute[]>();
-  await Promise.all(
-    t.switches.map(async (sw) => {
-      const [summary, kernel] = await Promise.all([bgpSummary(runner(sw.name)), kernelRoutes(runner(sw.name))]);
-      summaries.set(sw.name, summary.value);
-      routes.set(sw.name, kernel.value);
-    }),
-  );
+  // A few switches per core at once: 416 looks at once timed out (`ip -j route show`, 10 s) at 208 switches.
+  await settleBounded(t.switches, async (sw) => {
+    const [summary, kernel] = await Promise.all([bgpSummary(runner(sw.name)), kernelRoutes(runner(sw.name))]);
+    summaries.set(sw.name, summary.value);
+    routes.set(sw.name, kernel.value);
+  });
   return { summaries, routes };
 }
 
