@@ -214,7 +214,15 @@ export class FabricWorld extends World {
   async measureConvergence(what: string, from: Topology, to: Topology, budget: Budget): Promise<ConvergenceFigures> {
     const disruption = this.requireDisruption();
     // The lab's own runners: the polls are too many to attach; the figures say what they saw.
-    const figures = await measureConvergence({ since: disruption.since, from, to, runnerOf: (n) => this.lab.runner(n), budget, settleMs: SETTLE_MS });
+    const figures = await measureConvergence({
+      since: disruption.since,
+      from,
+      to,
+      runnerOf: (n) => this.lab.runner(n),
+      budget,
+      settleMs: SETTLE_MS,
+      ...(this.lab.kernelRoutesOf ? { routesOf: this.lab.kernelRoutesOf } : {}),
+    });
     this.attach(describeFigures(what, figures, this.topology.bgp.hold), { mediaType: "text/plain", fileName: `convergence ${what}` });
     this.attach(JSON.stringify({ what, ...figures }, null, 2), { mediaType: "application/json", fileName: `convergence ${what} (JSON)` });
     return figures;

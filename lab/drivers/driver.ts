@@ -1,4 +1,5 @@
 /** The LabDriver port: how a lab is checked, built, inspected, reached and removed. */
+import type { KernelRoutesOf } from "../fabric/routes-of.js";
 import type { OverlayEncapsulation, PodNetworkMode } from "../calico/modes.js";
 import { UnknownNodeError } from "../errors.js";
 import { nodeNames, type Topology } from "../topology/model.js";
@@ -88,6 +89,8 @@ export interface LabDriver {
   plan(): LabPlan;
   /** Runs commands on a node, as its own shell would (`vtysh` reaches the switch's own FRR). */
   runner(node: string): CommandRunner;
+  /** Every switch's kernel routes at once, where the driver can read them cheaper than one probe a switch. */
+  readonly kernelRoutesOf?: KernelRoutesOf;
   /** Releases what this process holds open to reach the lab (SSH connections); the lab stays as it is. Idempotent. */
   close?(): Promise<void>;
   // Capabilities some labs have: absent when a driver cannot provide them at all; scenarios that

@@ -1,21 +1,13 @@
 /** Waiting for a fabric to converge: every session Established, every expected route installed. */
-import { mapBounded } from "../bounded.js";
 import { ConvergenceError, LabError } from "../errors.js";
 import type { Budget } from "../expect/budgets.js";
 import { eventually, type Settled } from "../expect/eventually.js";
-import { kernelRoutesOf, ProbeError, type KernelRoute } from "../probes/index.js";
-import { familiesOf, type Family, type Topology } from "../topology/model.js";
+import { ProbeError } from "../probes/index.js";
+import { familiesOf, type Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
 import { routeFindings } from "./judge.js";
 import { judge, observe } from "./measure.js";
-
-/** Every switch's kernel routes, by switch: one probe a switch by default; a driver may read them all at once. */
-export type KernelRoutesOf = (switches: readonly string[], families: readonly Family[]) => Promise<ReadonlyMap<string, readonly KernelRoute[]>>;
-
-/** The default: `ip -j route show` (and `ip -6 ...` when dual stack) on each switch through its runner. */
-export function kernelRoutesEach(runnerOf: (node: string) => CommandRunner): KernelRoutesOf {
-  return async (switches, families) => new Map(await mapBounded(switches, async (sw) => [sw, await kernelRoutesOf(runnerOf(sw), families)] as const));
-}
+import { kernelRoutesEach, type KernelRoutesOf } from "./routes-of.js";
 
 /** What is still wrong in the fabric's kernel routes, across all switches. */
 async function routingFindings(t: Topology, routesOf: KernelRoutesOf): Promise<string[]> {

@@ -2,15 +2,20 @@
  * Convergence as a result: after a disruption, how long until it was seen, until the fabric first
  * looked right, and until it stayed right for a settle window.
  */
+import { LabError } from "../errors.js";
 import type { Budget } from "../expect/budgets.js";
 import { perSourceBounded } from "../probes/bounded.js";
 import { bgpSummaryOf, kernelRoutesOf, ProbeError, type BgpPeerState, type KernelRoute } from "../probes/index.js";
 import { bgpPeers, type Family, familiesOf, findSwitch, type Topology } from "../topology/model.js";
 import type { CommandRunner } from "../transport/runner.js";
+import { kernelRoutesEach, type KernelRoutesOf } from "./routes-of.js";
 import { ESTABLISHED, routeFindings, sessionFindings } from "./judge.js";
 
-/** One look at a switch: its BGP neighbors and kernel routes, or why it could not be looked at. */
-export type SwitchView = { readonly peers: readonly BgpPeerState[]; readonly routes: readonly KernelRoute[] } | { readonly unanswered: string };
+/**
+ * One look at a switch: its BGP neighbors and kernel routes, or why it could not be looked at.
+ * `peers` undefined: its sessions were not looked at in this look (only its routes).
+ */
+export type SwitchView = { readonly peers: readonly BgpPeerState[] | undefined; readonly routes: readonly KernelRoute[] } | { readonly unanswered: string };
 
 /** One look at a set of switches. */
 export type Observation = ReadonlyMap<string, SwitchView>;
@@ -60,13 +65,15 @@ export function judge(expected: Topology, baseline: Topology, seen: Observation)
       continue;
     }
     const { peers, routes } = view;
-    const kept = bgpPeers(expected, sw);
-    const gone = bgpPeers(baseline, before).filter((p) => !kept.some((k) => k.address === p.address));
-    // Exactly its sessions, unless some are cut off: those stay configured, and must be down.
-    findings.push(...sessionFindings(expected, sw, peers, gone.length > 0 ? kept.map((p) => p.node) : undefined));
-    for (const peer of gone) {
-      const state = peers.find((p) => p.address === peer.address)?.state;
-      if (state === ESTABLISHED) findings.push(`${name}: the neighbor ${peer.address} (${peer.node}) is Established (expected down: it is cut off)`);
+    if (peers !== undefined) {
+      const kept = bgpPeers(expected, sw);
+      const gone = bgpPeers(baseline, before).filter((p) => !kept.some((k) => k.address === p.address));
+      // Exactly its sessions, unless some are cut off: those stay configured, and must be down.
+      findings.push(...sessionFindings(expected, sw, peers, gone.length > 0 ? kept.map((p) => p.node) : undefined));
+      for (const peer of gone) {
+        const state = peers.find((p) => p.address === peer.address)?.state;
+        if (state === ESTABLISHED) findings.push(`${name}: the neighbor ${peer.address} (${peer.node}) is Established (expected down: it is cut off)`);
+      }
     }
     findings.push(...routeFindings(expected, sw, routes));
   }
@@ -92,6 +99,12 @@ export interface ConvergenceFigures {
  * Polls from `since` (a performance.now() time) until the fabric looks like `to` and keeps doing so
  * for `settleMs`, or the budget runs out. `from` is the state before the disruption, for the
  * time to detect. Returns the figures either way: judging them is the caller's.
+ *
+ * Each poll is cheap where it can be, so that it can run often at any size: every switch's kernel
+ * routes (read by `routesOf`, one process for all on the embedded lab), and BGP sessions only on the
+ * switches whose expected sessions differ between `from` and `to` (the failed switch's neighbours,
+ * a cut link's two ends). Once that has held for the settle window, one full look at every switch
+ * (its sessions and routes) must pass too: until it does, the fabric has not converged.
  */
 export async function measureConvergence(options: {
   readonly since: number;
@@ -100,9 +113,14 @@ export async function measureConvergence(options: {
   readonly runnerOf: (node: string) => CommandRunner;
   readonly budget: Budget;
   readonly settleMs: number;
+  /** Every switch's kernel routes at once; by default one probe a switch. */
+  readonly routesOf?: KernelRoutesOf;
 }): Promise<ConvergenceFigures> {
   const { since, from, to, runnerOf, budget, settleMs } = options;
+  const routesOf = options.routesOf ?? kernelRoutesEach(runnerOf);
+  const families = familiesOf(from);
   const switches = to.switches.map((s) => s.name);
+  const sessionsChange = switches.filter((name) => sessionsDiffer(from, to, name));
   let detectMs: number | undefined;
   let firstPassMs: number | undefined;
   let passingSince: number | undefined;
@@ -110,7 +128,7 @@ export async function measureConvergence(options: {
   let findings: string[] = [];
   for (;;) {
     attempts++;
-    const seen = await observe(switches, runnerOf, true, familiesOf(from));
+    const seen = await quickLook(switches, sessionsChange, routesOf, runnerOf, families);
     const elapsed = Math.round(performance.now() - since);
     if (detectMs === undefined && judge(from, from, seen).length > 0) detectMs = elapsed;
     findings = judge(to, from, seen);
@@ -118,14 +136,55 @@ export async function measureConvergence(options: {
       firstPassMs ??= elapsed;
       passingSince ??= elapsed;
       if (elapsed - passingSince >= settleMs) {
-        return { detectMs, firstPassMs, stableMs: passingSince, settleMs, attempts, budget, converged: true, findings };
+        // The whole fabric, sessions included, once: nothing else may have changed.
+        findings = judge(to, from, await observe(switches, runnerOf, true, families));
+        if (findings.length === 0) return { detectMs, firstPassMs, stableMs: passingSince, settleMs, attempts, budget, converged: true, findings };
+        passingSince = undefined;
       }
     } else {
       passingSince = undefined;
     }
-    if (elapsed + budget.intervalMs > budget.ms) {
+    const now = Math.round(performance.now() - since);
+    if (now + budget.intervalMs > budget.ms) {
       return { detectMs, firstPassMs, stableMs: undefined, settleMs, attempts, budget, converged: false, findings };
     }
     await new Promise((resolve) => setTimeout(resolve, budget.intervalMs));
   }
+}
+
+/** Whether a switch's expected BGP sessions differ between two states of the fabric. */
+function sessionsDiffer(from: Topology, to: Topology, name: string): boolean {
+  const before = findSwitch(from, name);
+  const after = findSwitch(to, name);
+  if (!before || !after) return true;
+  const key = (t: Topology, sw: Parameters<typeof bgpPeers>[1]) => bgpPeers(t, sw).map((p) => `${p.node} ${p.address}`).sort().join(",");
+  return key(from, before) !== key(to, after);
+}
+
+/**
+ * One cheap look: every switch's routes; sessions only where `sessionsOn` names it (elsewhere the
+ * sessions seen are taken as the ones expected, and the full look checks them). A switch whose
+ * routes or sessions cannot be read is a finding to wait out.
+ */
+async function quickLook(
+  switches: readonly string[],
+  sessionsOn: readonly string[],
+  routesOf: KernelRoutesOf,
+  runnerOf: (node: string) => CommandRunner,
+  families: readonly Family[],
+): Promise<Observation> {
+  const [routes, sessions] = await Promise.all([
+    routesOf(switches, families).catch((error: unknown) => {
+      if (!(error instanceof LabError)) throw error;
+      return new Map<string, readonly KernelRoute[]>(switches.map((s) => [s, []]));
+    }),
+    observe(sessionsOn, runnerOf, true, families),
+  ]);
+  return new Map(
+    switches.map((name): [string, SwitchView] => {
+      const polled = sessions.get(name);
+      if (polled) return [name, polled];
+      return [name, { peers: undefined, routes: routes.get(name) ?? [] }];
+    }),
+  );
 }

@@ -12,6 +12,7 @@ import { describeError, LabBusyError, LabError, UsageError } from "../../errors.
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { fabricFindings, waitForFabric } from "../../fabric/converge.js";
+import type { KernelRoutesOf } from "../../fabric/routes-of.js";
 import { CALICO_NODE } from "../../kinds/calico-node.js";
 import { FRR_DAEMONS, FRR_SWITCH, type FrrDaemon } from "../../kinds/frr.js";
 import { rewriting, type NodeKind } from "../../kinds/kind.js";
@@ -44,6 +45,8 @@ export class NetnsDriver implements LabDriver {
   readonly name = "netns";
   readonly fingerprint: string;
   private readonly record = new LabRecord();
+  /** One process reads every switch's routes (./routes.ts), unless the scenarios reach the nodes through a transport of their own (SSH). */
+  readonly kernelRoutesOf: KernelRoutesOf | undefined;
 
   /**
    * @param addons what else runs in the namespaces (sshd, BIRD), started after convergence
@@ -56,6 +59,7 @@ export class NetnsDriver implements LabDriver {
     /** Switches come up bare and are provisioned through `runner` (lab/provision/) after the addons: FABRICSPEC_PROVISION=ssh. */
     private readonly provisioned = false,
   ) {
+    this.kernelRoutesOf = transport ? undefined : kernelRoutesInNamespaces;
     this.fingerprint = createHash("sha256").update(JSON.stringify({ ...topology, source: undefined })).digest("hex").slice(0, 16);
   }
 

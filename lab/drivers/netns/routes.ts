@@ -5,7 +5,7 @@
  * fork of the lab's Node process (~27 ms under bring-up's load); this is one.
  */
 import { LabError } from "../../errors.js";
-import type { KernelRoutesOf } from "../../fabric/converge.js";
+import type { KernelRoutesOf } from "../../fabric/routes-of.js";
 import { kernelRoutesCommand, parseKernelRoutes, type KernelRoute, type RouteFamily } from "../../probes/index.js";
 import { runLocal } from "../../transport/local.js";
 import { IP } from "./namespaces.js";
