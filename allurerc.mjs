@@ -3,6 +3,8 @@
  * One plugin, "awesome", so its files land directly in `output` (reports/allure-report/index.html).
  * singleFile embeds the data in index.html: the report opens from disk or a CI artifact (file://),
  * with no web server (a multi-file report fetches its JSON, which browsers refuse on file://).
+ * Allure refuses one file past its size limit (a 208-switch run's evidence): scripts/report.mjs
+ * then asks for the multi-file report with FABRICSPEC_REPORT_FILES=many.
  */
 import { basename } from "node:path";
 
@@ -34,7 +36,7 @@ export default {
   plugins: {
     awesome: {
       options: {
-        singleFile: true,
+        singleFile: process.env.FABRICSPEC_REPORT_FILES !== "many",
         reportName: "fabricspec: IP fabric acceptance",
         // One group per feature: the capability a scenario documents.
         groupBy: ["feature"],
