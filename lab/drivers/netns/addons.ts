@@ -20,6 +20,11 @@ export interface DaemonSpec {
   readonly command?: string;
   /** Where it logs, named when it does not start. */
   readonly log?: string;
+  /**
+   * How it enters the node's namespace: `ip netns exec` (the default) also remounts /sys for the
+   * namespace, which hides the machine's cgroup tree; `nsenter --net` enters the network namespace only.
+   */
+  readonly enter?: "ip-netns-exec" | "nsenter";
 }
 
 export interface NodeStart {

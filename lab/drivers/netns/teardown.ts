@@ -22,15 +22,24 @@ export function killedDetail(killed: readonly number[], state: LabState): string
   return `${killed.length} killed (SIGKILL, did not exit on SIGTERM: ${shown})`;
 }
 
+/**
+ * Which daemons stop after the others, each once its clients are gone: zebra after bgpd and staticd
+ * (they close their sessions to it first); the API server after the controller manager and the
+ * scheduler (which release their leases through it), etcd after the API server (its gRPC server
+ * waits for the API server's watches to close: stopped together, etcd, the API server and the
+ * scheduler all sat out the wait and were killed).
+ */
+const STOP_STAGE: Readonly<Record<string, number>> = { zebra: 1, "kube-apiserver": 1, etcd: 2 };
+
 export async function teardown(state: LabState, topology: Topology): Promise<Phase[]> {
   const phases: Phase[] = [];
   let started = performance.now();
   const recorded = state.processes.filter(isRecorded).map((p) => p.pid);
   const inside = pidsInNamespaces(state.namespaces);
   const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
-  // zebra last: its clients (bgpd, staticd) close their sessions to it first, then it exits.
-  const zebras = new Set(state.processes.filter((p) => p.daemon === "zebra").map((p) => p.pid));
-  const killed = await stopProcesses([pids.filter((pid) => !zebras.has(pid)), pids.filter((pid) => zebras.has(pid))]);
+  const stageOf = new Map(state.processes.map((p) => [p.pid, STOP_STAGE[p.daemon] ?? 0]));
+  const stages = [0, 1, 2].map((stage) => pids.filter((pid) => (stageOf.get(pid) ?? 0) === stage));
+  const killed = await stopProcesses(stages.filter((stage) => stage.length > 0));
   phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killedDetail(killed, state)}` : ""}` });
   started = performance.now();
   // The preflight's throwaway namespace too, should its owner have been killed inside preflight.
