@@ -1,11 +1,12 @@
-@kubernetes
+@kubernetes @kubelet
 Feature: The Kubernetes cluster on the fabric
   The blog builds a kubeadm cluster on the fabric's racks: one control plane and four workers,
   each registered with its fabric address, never with the address of the hypervisor's NAT network.
   Its order is part of the story: after part 2 the nodes are NotReady, waiting for a network plugin;
   once Calico runs (parts 3 and 4, read here as Calico peering with the fabric) they are Ready.
-  These scenarios need a Kubernetes API: the Vagrant lab and a real cluster have one; the embedded
-  lab does not, and reports them as skipped, with the reason.
+  These scenarios need a Kubernetes API and a kubelet on every node: the Vagrant lab and a real
+  cluster have both; the embedded lab runs a real control plane (control-plane.feature) but no
+  kubelet yet, and reports them as skipped, with the reason.
 
   Background:
     Given the lab is up

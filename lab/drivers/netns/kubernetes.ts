@@ -1,0 +1,196 @@
+/**
+ * A real Kubernetes control plane on the embedded lab: etcd, kube-apiserver, kube-controller-manager
+ * and kube-scheduler (lab/kinds/kubernetes.ts) as processes in the control-plane host's namespace,
+ * started the first time a scenario asks for the Kubernetes API, with certificates made for this
+ * lab, every file in the host's directory, every process recorded by its PID and stopped with the
+ * lab. kubectl runs in the same namespace: nothing of it is reachable from outside the lab.
+ *
+ * No kubelet runs yet (issue 15, step 2): the API has no nodes, and the scenarios about nodes are
+ * skipped with that reason.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LabError } from "../../errors.js";
+import { budgets } from "../../expect/budgets.js";
+import { eventually } from "../../expect/eventually.js";
+import {
+  apiServerUrl,
+  CONTROL_PLANE_COMPONENTS,
+  CONTROL_PLANE_PROGRAMS,
+  controlPlaneCommands,
+  controlPlaneFiles,
+  KUBECONFIG_USERS,
+  KUBECTL,
+  KUBERNETES_BUILD,
+  KUBERNETES_RELEASE,
+  renderKubeconfig,
+  type ComponentCommand,
+  type ControlPlaneComponent,
+  type KubeconfigUser,
+} from "../../kinds/kubernetes.js";
+import { rewriting } from "../../kinds/kind.js";
+import { OPENSSL, pkiPlan, serviceAccountPublicKey } from "../../kubernetes/pki.js";
+import { isAlive } from "../../lock.js";
+import { aptInstall } from "../../packages.js";
+import type { Host, Topology } from "../../topology/model.js";
+import { runLocal } from "../../transport/local.js";
+import type { CommandRunner } from "../../transport/runner.js";
+import type { KubernetesAccess, Progress, Support } from "../driver.js";
+import type { NetnsContext } from "./addons.js";
+import { commandLine } from "./processes.js";
+
+const START_STOP_DAEMON = "/usr/sbin/start-stop-daemon";
+
+/** Why the lab's nodes are not in the cluster yet. */
+export const NO_KUBELETS: Support = {
+  ok: false,
+  reason: "the netns lab runs the Kubernetes control plane but no kubelet on its hosts yet (issue 15, step 2): the cluster has no nodes",
+};
+
+export class NetnsKubernetes {
+  private starting: Promise<void> | undefined;
+
+  private get topology(): Topology {
+    return this.topologyOf();
+  }
+
+  constructor(
+    private readonly topologyOf: () => Topology,
+    private readonly contextOf: () => NetnsContext,
+  ) {}
+
+  /** What the control plane needs on this machine: a control-plane host, the built binaries, openssl. */
+  support(): Support {
+    const control = this.controlPlaneHost();
+    if (!control) return { ok: false, reason: `topology "${this.topology.name}" has no control-plane host` };
+    const missing = CONTROL_PLANE_PROGRAMS.filter((file) => !existsSync(file));
+    if (missing.length > 0) {
+      return { ok: false, reason: `Kubernetes v${KUBERNETES_RELEASE.kubernetes} is not built on this machine (no ${missing.join(", ")}): ${KUBERNETES_BUILD}` };
+    }
+    if (!existsSync(OPENSSL)) return { ok: false, reason: `${OPENSSL} not found (${aptInstall(["openssl"])}): it makes the control plane's certificates` };
+    if (!existsSync(START_STOP_DAEMON)) return { ok: false, reason: `${START_STOP_DAEMON} not found (${aptInstall(["start-stop-daemon"])}): it runs the control plane's components as daemons` };
+    return { ok: true };
+  }
+
+  /** The API, its control plane started on the first call (and once more after a failed start). */
+  async access(progress: Progress = () => {}): Promise<KubernetesAccess> {
+    const support = this.support();
+    const control = this.controlPlaneHost();
+    if (!support.ok || !control) return { ok: false, reason: support.ok ? "no control-plane host" : support.reason };
+    this.starting ??= this.ensure(control, progress).catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    await this.starting;
+    return { ok: true, kubectl: this.kubectl(control), kubelets: NO_KUBELETS };
+  }
+
+  private controlPlaneHost(): Host | undefined {
+    return this.topology.hosts.find((h) => h.role === "control-plane");
+  }
+
+  private home(control: Host): string {
+    return join(this.contextOf().nodeDir(control.name), "kubernetes");
+  }
+
+  /** kubectl as the cluster's admin, in the control-plane host's namespace. */
+  kubectl(control: Host): CommandRunner {
+    const admin = controlPlaneFiles(this.home(control)).kubeconfig("admin");
+    const inNamespace = this.contextOf().localRunner(control.name);
+    const runner = rewriting(inNamespace, (argv) => (argv[0] === "kubectl" ? [KUBECTL, `--kubeconfig=${admin}`, ...argv.slice(1)] : argv));
+    return { node: "kubectl", run: (argv, options) => runner.run(argv, options) };
+  }
+
+  /** A control plane already running (a lab kept by `lab up`) is used as it is; otherwise one is started. */
+  private async ensure(control: Host, progress: Progress): Promise<void> {
+    const context = this.contextOf();
+    const running = context.recorded().processes.filter((p) => p.node === control.name && (CONTROL_PLANE_COMPONENTS as readonly string[]).includes(p.daemon));
+    if (running.length === CONTROL_PLANE_COMPONENTS.length) return;
+    for (const p of running) await context.stopProcess(p); // half a control plane: start it whole again
+    await this.start(control, context, progress);
+  }
+
+  private async start(control: Host, context: NetnsContext, progress: Progress): Promise<void> {
+    const started = performance.now();
+    const home = this.home(control);
+    const files = controlPlaneFiles(home);
+    mkdirSync(files.pki, { recursive: true });
+    await makeCertificates(home, control);
+    for (const user of Object.keys(KUBECONFIG_USERS) as KubeconfigUser[]) {
+      writeFileSync(files.kubeconfig(user), renderKubeconfig(home, user, apiServerUrl(control.address)), { mode: 0o600 });
+    }
+    // etcd and the API server first: the controller manager and the scheduler exit at once when the
+    // API server denies them what its RBAC bootstrap has not granted yet (no kubelet restarts them here).
+    const commands = controlPlaneCommands(control.name, control.address, home);
+    const b = budgets(this.topology.bgp);
+    const kubectl = this.kubectl(control);
+    for (const command of commands.filter((c) => c.component === "etcd" || c.component === "kube-apiserver")) await this.spawn(control, context, home, command);
+    await eventually(async () => {
+      this.stillRunning(control, context, ["etcd", "kube-apiserver"]);
+      const r = await kubectl.run(["kubectl", "get", "--raw", "/readyz"], { timeoutMs: 10_000 });
+      if (r.exitCode !== 0 || r.stdout.trim() !== "ok") throw new LabError(`the API server on ${control.name} is not ready: ${(r.stdout.trim() || r.stderr.trim()).split("\n").slice(-3).join(" ")}`);
+    }, b.apiServerReady, { isFatal: (e) => e instanceof ComponentExited, signal: context.signal });
+    for (const command of commands.filter((c) => c.component !== "etcd" && c.component !== "kube-apiserver")) await this.spawn(control, context, home, command);
+    await eventually(async () => {
+      this.stillRunning(control, context, CONTROL_PLANE_COMPONENTS);
+      const r = await kubectl.run(["kubectl", "get", "leases", "--namespace=kube-system", "kube-controller-manager", "kube-scheduler", "-o", "name"], { timeoutMs: 10_000 });
+      if (r.exitCode !== 0) throw new LabError(`the controller manager and the scheduler have not both taken their leases on ${control.name}: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
+    }, b.controlPlaneLeases, { isFatal: (e) => e instanceof ComponentExited, signal: context.signal });
+    progress(`Kubernetes v${KUBERNETES_RELEASE.kubernetes} control plane up on ${control.name} (${apiServerUrl(control.address)}) in ${Math.round(performance.now() - started)} ms`);
+  }
+
+  /** Starts one component as a daemon in the host's namespace, recorded by its PID; returns once the PID runs it. */
+  private async spawn(control: Host, context: NetnsContext, home: string, command: ComponentCommand): Promise<void> {
+    const files = controlPlaneFiles(home);
+    const { component } = command;
+    mkdirSync(files.certDir(component), { recursive: true });
+    const process = await context.spawnDaemon({
+      node: control.name,
+      name: component,
+      enter: "nsenter",
+      argv: [START_STOP_DAEMON, "--start", "--background", "--make-pidfile", "--pidfile", files.pidFile(component), "--output", files.log(component), "--exec", command.binary, "--", ...command.args],
+      pidFile: files.pidFile(component),
+      command: command.binary,
+      log: files.log(component),
+    });
+    // start-stop-daemon writes the PID file in its child before that execs the component: until
+    // it has, the PID does not run what was recorded, and would count as exited.
+    await eventually(async () => {
+      if (!isAlive(process.pid)) throw new ComponentExited(`${component} on ${control.name} exited: ${tail(files.log(component))}`, { hint: `see ${files.log(component)}` });
+      if (!(commandLine(process.pid) ?? "").startsWith(command.binary)) throw new LabError(`${component} on ${control.name} (PID ${process.pid}) has not started ${command.binary}`);
+    }, budgets(this.topology.bgp).daemonStart, { isFatal: (e) => e instanceof ComponentExited });
+  }
+
+  /** Throws, with the end of its log, when one of `components` has exited. */
+  private stillRunning(control: Host, context: NetnsContext, components: readonly ControlPlaneComponent[]): void {
+    const running = new Set(context.recorded().processes.filter((p) => p.node === control.name).map((p) => p.daemon));
+    const files = controlPlaneFiles(this.home(control));
+    for (const component of components) {
+      if (!running.has(component)) throw new ComponentExited(`${component} on ${control.name} exited: ${tail(files.log(component))}`, { hint: `see ${files.log(component)}` });
+    }
+  }
+}
+
+class ComponentExited extends LabError {}
+
+/** The certificates, the CA first (the others are signed with it), then the rest at once. */
+async function makeCertificates(home: string, control: Host): Promise<void> {
+  const plan = pkiPlan(home, control.name, control.address);
+  writeFileSync(plan.configFile, plan.config);
+  const must = async (argv: readonly string[]) => {
+    const r = await runLocal(argv, { timeoutMs: 30_000 });
+    if (r.exitCode !== 0) throw new LabError(`making the control plane's certificates failed: ${argv.join(" ")}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  };
+  await must(plan.ca);
+  await Promise.all(plan.leaves.map(must));
+  await must(serviceAccountPublicKey(home));
+}
+
+/** The last lines of a log, for an error message. */
+function tail(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim().split("\n").slice(-3).join(" | ") || "(its log is empty)";
+  } catch {
+    return "(no log)";
+  }
+}
