@@ -3,9 +3,10 @@
  * was recorded, and whatever runs in its namespaces), then its namespaces by name, then its files.
  * Nothing the lab did not record is touched.
  */
-import { rmSync } from "node:fs";
+import { rmdirSync, rmSync } from "node:fs";
 import { nodeNames, type Topology } from "../../topology/model.js";
 import type { Phase } from "../driver.js";
+import { removeCgroup } from "./cgroups.js";
 import { deleteNamespaces, preflightNamespace } from "./namespaces.js";
 import { NAMESPACE_PREFIX } from "./plan.js";
 import { isRecorded, pidsInNamespaces, stopProcesses } from "./processes.js";
@@ -41,6 +42,18 @@ export async function teardown(state: LabState, topology: Topology): Promise<Pha
   const stages = [0, 1, 2].map((stage) => pids.filter((pid) => (stageOf.get(pid) ?? 0) === stage));
   const killed = await stopProcesses(stages.filter((stage) => stage.length > 0));
   phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killedDetail(killed, state)}` : ""}` });
+  if ((state.cgroups ?? []).length > 0) {
+    started = performance.now();
+    const left = (state.cgroups ?? []).flatMap((path) => removeCgroup(path));
+    phases.push({ name: "cgroups", ms: Math.round(performance.now() - started), detail: `${state.cgroups?.length} removed${left.length ? `; still there (a process in them): ${left.join(", ")}` : ""}` });
+  }
+  for (const dir of [...(state.mountPoints ?? [])].reverse()) {
+    try {
+      rmdirSync(dir); // only while empty: never what is not the lab's
+    } catch {
+      // Not empty, or gone.
+    }
+  }
   started = performance.now();
   // The preflight's throwaway namespace too, should its owner have been killed inside preflight.
   const deleted = await deleteNamespaces([...state.namespaces, preflightNamespace(state.ownerPid)], () => "delete the namespaces");
