@@ -87,6 +87,9 @@ const DEBIAN = {
   "netcat-openbsd": ["nc.openbsd"],
   procps: ["/usr/sbin/sysctl"],
   openssl: ["/usr/bin/openssl"],
+  // A kubelet's container runtime on every Kubernetes node of the embedded lab, one per node's namespace.
+  containerd: ["/usr/bin/containerd"],
+  runc: ["/usr/sbin/runc"],
 };
 
 /**
@@ -113,6 +116,7 @@ const BROWSER = {
 const SERVICES = {
   frr: { unit: "frr", program: /^\/usr\/lib\/frr\// },
   "openssh-server": { unit: "ssh", program: /^(\/usr\/sbin\/)?sshd\b/ },
+  containerd: { unit: "containerd", program: /^\/usr\/bin\/containerd(\s|$)/ },
 };
 
 /** PIDs of a service's processes in this (the root) network namespace; lab daemons live in other ones. */

@@ -38,6 +38,12 @@ Before({ tags: "@kubelet", name: "the lab runs a kubelet on every node" }, async
   return undefined;
 });
 
+Before({ tags: "@calico-pods", name: "Calico runs as pods on the cluster" }, async function (this: FabricWorld) {
+  const access = await kubernetesAccess(this.lab);
+  if (access.ok && access.calicoPods && !access.calicoPods.ok) return skip(this, access.calicoPods.reason);
+  return undefined;
+});
+
 Before({ tags: "@calico", name: "the lab can run this Calico mode" }, async function (this: FabricWorld, { pickle }: ITestCaseHookParameter) {
   const mode: PodNetworkMode = pickle.tags.some((t) => t.name === "@overlay") ? "overlay" : "peering";
   const support = await podNetworkSupport(this.lab, mode);

@@ -139,6 +139,8 @@ export type KubernetesAccess =
       readonly kubectl: CommandRunner;
       /** Whether a kubelet runs on every node of the topology, and if not, why (absent: it does, as on any real cluster). */
       readonly kubelets?: Support;
+      /** Whether Calico runs as pods on the cluster (calico-node, its CNI plugin), and if not, why (absent: it can). */
+      readonly calicoPods?: Support;
     }
   | { readonly ok: false; readonly reason: string };
 

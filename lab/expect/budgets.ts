@@ -89,6 +89,13 @@ export function budgets(timers: Timers) {
       reason: "each retries the API server every 2 s until it answers, then takes its lease at once (no other candidate)",
       intervalMs: 500,
     },
+    /** Every host's kubelet registered its node once the kubelets were started. */
+    nodesRegistered: {
+      name: "nodes_registered",
+      ms: 90_000,
+      reason: "each kubelet waits for its containerd, then registers at once; five kubelets starting together on a loaded 2-core machine",
+      intervalMs: 1_000,
+    },
     // Calico on a real cluster (the Vagrant lab): bounded by downloads and Kubernetes' own
     // intervals, not by BGP timers. Estimates, as no VM has run here (docs/vagrant.md).
     /** calico-node Ready on every node after `kubectl apply` of Calico's manifest. */

@@ -84,3 +84,12 @@ export function serviceAccountPublicKey(home: string): readonly string[] {
   const f = controlPlaneFiles(home);
   return [OPENSSL, "pkey", "-in", f.serviceAccount.key, "-pubout", "-out", f.serviceAccount.pub];
 }
+
+/** A kubelet's client certificate, signed by the control plane's CA: the identity the Node authorizer and NodeRestriction know it by. */
+export function kubeletClientCertificate(controlHome: string, node: string, cert: string, key: string): readonly string[] {
+  const f = controlPlaneFiles(controlHome);
+  return [
+    OPENSSL, "req", "-x509", "-config", join(f.pki, "openssl.cnf"), "-extensions", "client", ...EC_KEY, "-days", DAYS,
+    "-subj", `/O=system:nodes/CN=system:node:${node}`, "-keyout", key, "-out", cert, "-CA", f.ca, "-CAkey", f.caKey,
+  ];
+}

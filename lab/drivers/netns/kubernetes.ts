@@ -5,10 +5,10 @@
  * lab, every file in the host's directory, every process recorded by its PID and stopped with the
  * lab. kubectl runs in the same namespace: nothing of it is reachable from outside the lab.
  *
- * No kubelet runs yet (issue 15, step 2): the API has no nodes, and the scenarios about nodes are
- * skipped with that reason.
+ * Then a kubelet and its containerd on every host (./kubelets.ts), each registered with its fabric
+ * address; no pod network yet, so the nodes are NotReady, as in the blog before Calico.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
@@ -29,6 +29,7 @@ import {
   type KubeconfigUser,
 } from "../../kinds/kubernetes.js";
 import { rewriting } from "../../kinds/kind.js";
+import { KUBERNETES_NODE_PROGRAMS } from "../../kinds/kubernetes-node.js";
 import { OPENSSL, pkiPlan, serviceAccountPublicKey } from "../../kubernetes/pki.js";
 import { isAlive } from "../../lock.js";
 import { aptInstall } from "../../packages.js";
@@ -37,14 +38,17 @@ import { runLocal } from "../../transport/local.js";
 import type { CommandRunner } from "../../transport/runner.js";
 import type { KubernetesAccess, Progress, Support } from "../driver.js";
 import type { NetnsContext } from "./addons.js";
+import { hasCgroupV1 } from "./cgroups.js";
+import { NODE_DAEMONS, startKubelets, type Spawn } from "./kubelets.js";
 import { commandLine } from "./processes.js";
 
 const START_STOP_DAEMON = "/usr/sbin/start-stop-daemon";
 
-/** Why the lab's nodes are not in the cluster yet. */
-export const NO_KUBELETS: Support = {
+/** Why no scenario that needs Calico's own pods runs here. */
+export const NO_CALICO_PODS: Support = {
   ok: false,
-  reason: "the netns lab runs the Kubernetes control plane but no kubelet on its hosts yet (issue 15, step 2): the cluster has no nodes",
+  reason:
+    "Calico's own pods (calico-node, its CNI plugin) do not run on the netns lab: it runs Calico's BGP as BIRD processes (features/calico/) and its kubelets have no pod network yet (issue 15, step 3)",
 };
 
 export class NetnsKubernetes {
@@ -82,7 +86,16 @@ export class NetnsKubernetes {
       throw error;
     });
     await this.starting;
-    return { ok: true, kubectl: this.kubectl(control), kubelets: NO_KUBELETS };
+    const kubelets = this.nodeSupport();
+    return { ok: true, kubectl: this.kubectl(control), calicoPods: NO_CALICO_PODS, ...(kubelets.ok ? {} : { kubelets }) };
+  }
+
+  /** What a kubelet on every host needs here: kubelet, containerd, runc, unshare; cgroup v1 (what they are configured for). */
+  nodeSupport(): Support {
+    const missing = KUBERNETES_NODE_PROGRAMS.filter((file) => !existsSync(file));
+    if (missing.length > 0) return { ok: false, reason: `no kubelet runs on the netns lab's hosts: ${missing.join(", ")} not installed (${aptInstall(["containerd", "runc"])}; ${KUBERNETES_BUILD})` };
+    if (!hasCgroupV1()) return { ok: false, reason: "no kubelet runs on the netns lab's hosts: this machine has no cgroup v1 hierarchies, and the lab's kubelets are configured for cgroup v1 (cgroupfs)" };
+    return { ok: true };
   }
 
   private controlPlaneHost(): Host | undefined {
@@ -101,19 +114,31 @@ export class NetnsKubernetes {
     return { node: "kubectl", run: (argv, options) => runner.run(argv, options) };
   }
 
-  /** A control plane already running (a lab kept by `lab up`) is used as it is; otherwise one is started. */
+  /** A cluster already running whole (a lab kept by `lab up`) is used as it is; otherwise it is started anew. */
   private async ensure(control: Host, progress: Progress): Promise<void> {
     const context = this.contextOf();
-    const running = context.recorded().processes.filter((p) => p.node === control.name && (CONTROL_PLANE_COMPONENTS as readonly string[]).includes(p.daemon));
-    if (running.length === CONTROL_PLANE_COMPONENTS.length) return;
-    for (const p of running) await context.stopProcess(p); // half a control plane: start it whole again
+    const withNodes = this.nodeSupport().ok;
+    const expected = [
+      ...CONTROL_PLANE_COMPONENTS.map((daemon) => ({ node: control.name, daemon })),
+      ...(withNodes ? this.topology.hosts.flatMap((h) => NODE_DAEMONS.map((daemon) => ({ node: h.name, daemon }))) : []),
+    ];
+    const ours = context.recorded().processes.filter((p) => expected.some((e) => e.node === p.node && e.daemon === p.daemon));
+    if (ours.length === expected.length) return;
+    for (const p of ours) await context.stopProcess(p); // half a cluster: start it whole again
     await this.start(control, context, progress);
+    if (withNodes) {
+      const started = performance.now();
+      const spawn: Spawn = (host, name, argv, binary, pidFile, log) => spawnForeground(context, host, name, argv, binary, pidFile, log);
+      await startKubelets(this.topology, context, control, this.kubectl(control), spawn);
+      progress(`kubelet and containerd on ${this.topology.hosts.length} hosts, every node registered, in ${Math.round(performance.now() - started)} ms`);
+    }
   }
 
   private async start(control: Host, context: NetnsContext, progress: Progress): Promise<void> {
     const started = performance.now();
     const home = this.home(control);
     const files = controlPlaneFiles(home);
+    rmSync(home, { recursive: true, force: true }); // a cluster started anew: no etcd data, no certificates of the one before
     mkdirSync(files.pki, { recursive: true });
     await makeCertificates(home, control);
     for (const user of Object.keys(KUBECONFIG_USERS) as KubeconfigUser[]) {
@@ -142,23 +167,8 @@ export class NetnsKubernetes {
   /** Starts one component as a daemon in the host's namespace, recorded by its PID; returns once the PID runs it. */
   private async spawn(control: Host, context: NetnsContext, home: string, command: ComponentCommand): Promise<void> {
     const files = controlPlaneFiles(home);
-    const { component } = command;
-    mkdirSync(files.certDir(component), { recursive: true });
-    const process = await context.spawnDaemon({
-      node: control.name,
-      name: component,
-      enter: "nsenter",
-      argv: [START_STOP_DAEMON, "--start", "--background", "--make-pidfile", "--pidfile", files.pidFile(component), "--output", files.log(component), "--exec", command.binary, "--", ...command.args],
-      pidFile: files.pidFile(component),
-      command: command.binary,
-      log: files.log(component),
-    });
-    // start-stop-daemon writes the PID file in its child before that execs the component: until
-    // it has, the PID does not run what was recorded, and would count as exited.
-    await eventually(async () => {
-      if (!isAlive(process.pid)) throw new ComponentExited(`${component} on ${control.name} exited: ${tail(files.log(component))}`, { hint: `see ${files.log(component)}` });
-      if (!(commandLine(process.pid) ?? "").startsWith(command.binary)) throw new LabError(`${component} on ${control.name} (PID ${process.pid}) has not started ${command.binary}`);
-    }, budgets(this.topology.bgp).daemonStart, { isFatal: (e) => e instanceof ComponentExited });
+    mkdirSync(files.certDir(command.component), { recursive: true });
+    await spawnForeground(context, control.name, command.component, [command.binary, ...command.args], command.binary, files.pidFile(command.component), files.log(command.component));
   }
 
   /** Throws, with the end of its log, when one of `components` has exited. */
@@ -172,6 +182,30 @@ export class NetnsKubernetes {
 }
 
 class ComponentExited extends LabError {}
+
+/**
+ * Starts a program that stays in the foreground as a daemon in a host's namespace (nsenter --net:
+ * the machine's /sys, cgroups included, stays in view), with start-stop-daemon writing its PID file
+ * and log; returns once the PID runs `binary` (start-stop-daemon writes the PID file in its child
+ * before that execs; a wrapper such as unshare execs on to `binary` in turn).
+ */
+export async function spawnForeground(context: NetnsContext, node: string, name: string, argv: readonly string[], binary: string, pidFile: string, log: string): Promise<void> {
+  const [program, ...args] = argv;
+  if (program === undefined) throw new LabError(`no command for ${name} on ${node}`);
+  const started = await context.spawnDaemon({
+    node,
+    name,
+    enter: "nsenter",
+    argv: [START_STOP_DAEMON, "--start", "--background", "--make-pidfile", "--pidfile", pidFile, "--output", log, "--exec", program, "--", ...args],
+    pidFile,
+    command: binary,
+    log,
+  });
+  await eventually(async () => {
+    if (!isAlive(started.pid)) throw new ComponentExited(`${name} on ${node} exited: ${tail(log)}`, { hint: `see ${log}` });
+    if (!(commandLine(started.pid) ?? "").startsWith(binary)) throw new LabError(`${name} on ${node} (PID ${started.pid}) has not started ${binary}`);
+  }, budgets(context.topology.bgp).daemonStart, { isFatal: (e) => e instanceof ComponentExited });
+}
 
 /** The certificates, the CA first (the others are signed with it), then the rest at once. */
 async function makeCertificates(home: string, control: Host): Promise<void> {
