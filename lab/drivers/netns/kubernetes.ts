@@ -114,19 +114,17 @@ export class NetnsKubernetes {
     return { node: "kubectl", run: (argv, options) => runner.run(argv, options) };
   }
 
-  /** A cluster already running whole (a lab kept by `lab up`) is used as it is; otherwise it is started anew. */
+  /**
+   * Starts what the lab has never started: the control plane, then the kubelets. Whatever of it is
+   * recorded (started by this process or another, e.g. the run that `lab up` kept) is used as it is,
+   * even degraded: it may be broken on purpose, and a stopped kubelet is a finding, not a reason to
+   * start the cluster again.
+   */
   private async ensure(control: Host, progress: Progress): Promise<void> {
     const context = this.contextOf();
-    const withNodes = this.nodeSupport().ok;
-    const expected = [
-      ...CONTROL_PLANE_COMPONENTS.map((daemon) => ({ node: control.name, daemon })),
-      ...(withNodes ? this.topology.hosts.flatMap((h) => NODE_DAEMONS.map((daemon) => ({ node: h.name, daemon }))) : []),
-    ];
-    const ours = context.recorded().processes.filter((p) => expected.some((e) => e.node === p.node && e.daemon === p.daemon));
-    if (ours.length === expected.length) return;
-    for (const p of ours) await context.stopProcess(p); // half a cluster: start it whole again
-    await this.start(control, context, progress);
-    if (withNodes) {
+    const recorded = (names: readonly string[]) => context.recorded().processes.filter((p) => names.includes(p.daemon));
+    if (recorded(CONTROL_PLANE_COMPONENTS).length === 0) await this.start(control, context, progress);
+    if (this.nodeSupport().ok && recorded(NODE_DAEMONS).length === 0) {
       const started = performance.now();
       const spawn: Spawn = (host, name, argv, binary, pidFile, log) => spawnForeground(context, host, name, argv, binary, pidFile, log);
       await startKubelets(this.topology, context, control, this.kubectl(control), spawn);
