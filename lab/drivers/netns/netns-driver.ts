@@ -258,7 +258,11 @@ export class NetnsDriver implements LabDriver {
   /** A real Kubernetes control plane on the control-plane host, started when first asked for (./kubernetes.ts). */
   private readonly cluster = new NetnsKubernetes(() => this.topology, () => this.context());
 
-  kubernetes(): Promise<KubernetesAccess> {
+  async kubernetes(): Promise<KubernetesAccess> {
+    // Before a scenario's first step has checked the lab: never start a cluster on a lab of another topology.
+    const state = this.record.read();
+    if (!state) throw new LabError(`no ${this.name} lab is up`, { hint: "run npm test, or npx fabricspec lab up first" });
+    if (state.fingerprint !== this.fingerprint) throw new LabError(`the lab that is up is of topology "${state.topology}", not "${this.topology.name}": no Kubernetes cluster is started on it`);
     return this.cluster.access();
   }
 
