@@ -9,7 +9,7 @@ import type { Phase } from "../driver.js";
 import { removeCgroup } from "./cgroups.js";
 import { deleteNamespaces, preflightNamespace } from "./namespaces.js";
 import { NAMESPACE_PREFIX } from "./plan.js";
-import { isRecorded, pidsInNamespaces, stopProcesses } from "./processes.js";
+import { isRecorded, pidsInNamespaces, stopProcesses, type StopTiming } from "./processes.js";
 import { labDir, nodeDir, type LabState } from "./state.js";
 import { frrCrashLogDirs } from "./switches.js";
 
@@ -24,13 +24,26 @@ export function killedDetail(killed: readonly number[], state: LabState): string
 }
 
 /**
- * Which daemons stop after the others, each once its clients are gone: zebra after bgpd and staticd
- * (they close their sessions to it first); the API server after the controller manager and the
- * scheduler (which release their leases through it), etcd after the API server (its gRPC server
- * waits for the API server's watches to close: stopped together, etcd, the API server and the
- * scheduler all sat out the wait and were killed).
+ * The order processes stop in, stage by stage, each once the one before has exited. Kubernetes
+ * first, while the fabric still routes: a kubelet across the fabric that exits after its leaf's
+ * routes are gone closes its connection to the API server with a FIN that never arrives, and the
+ * API server's graceful shutdown then waits for that connection (up to its 60 s request timeout; a
+ * goroutine dump showed net/http's Shutdown waiting on an open watch). The API server after its
+ * clients (the kubelets, the controller manager, the scheduler), etcd after the API server (its gRPC
+ * server waits for the API server's watches: stopped together, etcd, the API server and the
+ * scheduler all sat out the wait and were killed). Then everything else, zebra last (bgpd and
+ * staticd close their sessions to it first).
  */
-const STOP_STAGE: Readonly<Record<string, number>> = { zebra: 1, "kube-apiserver": 1, etcd: 2 };
+const STOP_ORDER: readonly (readonly string[] | "rest")[] = [
+  ["kubelet", "containerd", "kube-controller-manager", "kube-scheduler"],
+  ["kube-apiserver"],
+  ["etcd"],
+  "rest",
+  ["zebra"],
+];
+
+/** How long a stage may take to exit on SIGTERM before SIGKILL: the default (processes.ts); the API server's graceful termination sat idle 1.2 s on a quiet machine, so it gets 5 s. */
+const stageTiming = (stage: readonly string[] | "rest"): StopTiming => (stage !== "rest" && stage.includes("kube-apiserver") ? { quietMs: 5_000, capMs: 5_000 } : {});
 
 export async function teardown(state: LabState, topology: Topology): Promise<Phase[]> {
   const phases: Phase[] = [];
@@ -38,9 +51,16 @@ export async function teardown(state: LabState, topology: Topology): Promise<Pha
   const recorded = state.processes.filter(isRecorded).map((p) => p.pid);
   const inside = pidsInNamespaces(state.namespaces);
   const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
-  const stageOf = new Map(state.processes.map((p) => [p.pid, STOP_STAGE[p.daemon] ?? 0]));
-  const stages = [0, 1, 2].map((stage) => pids.filter((pid) => (stageOf.get(pid) ?? 0) === stage));
-  const killed = await stopProcesses(stages.filter((stage) => stage.length > 0));
+  const daemonOf = new Map(state.processes.map((p) => [p.pid, p.daemon]));
+  const named = new Set(STOP_ORDER.flatMap((stage) => (stage === "rest" ? [] : stage)));
+  const killed: number[] = [];
+  for (const stage of STOP_ORDER) {
+    const members = pids.filter((pid) => {
+      const daemon = daemonOf.get(pid);
+      return stage === "rest" ? daemon === undefined || !named.has(daemon) : daemon !== undefined && stage.includes(daemon);
+    });
+    if (members.length > 0) killed.push(...(await stopProcesses([members], stageTiming(stage))));
+  }
   phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killedDetail(killed, state)}` : ""}` });
   if ((state.cgroups ?? []).length > 0) {
     started = performance.now();
