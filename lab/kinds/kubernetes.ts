@@ -32,7 +32,7 @@ export const KUBECTL = join(KUBERNETES_BIN, "kubectl");
 export const CONTROL_PLANE_PROGRAMS: readonly string[] = [...CONTROL_PLANE_COMPONENTS.map((c) => join(KUBERNETES_BIN, c)), KUBECTL];
 
 /** What builds them. */
-export const KUBERNETES_BUILD = `scripts/build-kubernetes.sh (npm test's bootstrap runs it once per machine: about 10 min on 2 cores) builds them into ${KUBERNETES_BIN}`;
+export const KUBERNETES_BUILD = `scripts/build-kubernetes.sh (the bootstrap of npm test and npm run check runs it once per machine: about 10 min on 2 cores) builds them into ${KUBERNETES_BIN}`;
 
 /** The cluster's service addresses (kubeadm's default) and the API server's port. */
 export const SERVICE_CIDR = "10.96.0.0/12";
