@@ -100,7 +100,8 @@ export default {
 export const selftest = {
   ...common,
   // Every scenario a fault in the fabric can break, Calico peering's included (a wrong fabric must
-  // fail them, never break them); not the overlay or Kubernetes ones, which this lab skips.
+  // fail them, never break them); not the overlay ones, nor the Kubernetes ones (they start a
+  // cluster on the lab, and no fault here is meant to reach them).
   tags: [common.tags, "not @disruptive", "not @kubernetes", "not @calico or @peering"].filter(Boolean).map((p) => `(${p})`).join(" and "),
   format: ["summary", ["message", process.env.FABRICSPEC_MESSAGES || "reports/selftest/cucumber-messages.ndjson"]],
   formatOptions: { printAttachments: false },
@@ -116,4 +117,10 @@ export const selftestCalico = {
 export const selftestOverlay = {
   ...selftest,
   tags: [common.tags, "@calico and @overlay"].filter(Boolean).map((p) => `(${p})`).join(" and "),
+};
+
+/** test/self/kubernetes.test.ts: the Kubernetes scenarios the embedded lab runs, against a cluster broken on purpose. */
+export const selftestKubernetes = {
+  ...selftest,
+  tags: [common.tags, "@kubernetes and not @calico-pods"].filter(Boolean).map((p) => `(${p})`).join(" and "),
 };

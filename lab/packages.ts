@@ -19,6 +19,9 @@ const DEBIAN_PACKAGE: Readonly<Record<string, string>> = {
   sshd: "openssh-server",
   "ssh-keygen": "openssh-client",
   nc: "netcat-openbsd",
+  openssl: "openssl",
+  nsenter: "util-linux",
+  "start-stop-daemon": "dpkg",
 };
 
 /** The package of a program, by its name or path, when we know it. */

@@ -3,13 +3,19 @@
  * Makes a fresh clone runnable; the first thing `npm test` and `npm run check` run. Node builtins
  * only: it runs before node_modules exists. Silent when everything is present.
  *
- * Usage: node scripts/bootstrap.mjs [--deb] [--vagrant]
+ * Usage: node scripts/bootstrap.mjs [--deb] [--kubernetes] [--vagrant] [--browser]
  *   always  npm packages: `npm ci` when node_modules is missing or older than package-lock.json
  *   --deb   Debian packages the lab needs (frr, iproute2, iputils-ping, traceroute; openssh-server
  *           and netcat-openbsd for FABRICSPEC_TRANSPORT=ssh), checked by their binaries; installed
  *           with apt-get when root, else the command is printed. procps (sysctl) and BIRD 1.6
  *           (Debian's `bird` package, downloaded and unpacked into /var/cache/fabricspec, not
  *           installed) run Calico's data plane on the embedded lab.
+ *   --kubernetes  the Kubernetes components the embedded lab runs (etcd, kube-apiserver,
+ *           kube-controller-manager, kube-scheduler, kubelet, kubectl), built once per machine by
+ *           scripts/build-kubernetes.sh from the pinned versions in lab/kubernetes/release.json into
+ *           /var/cache/fabricspec/kubernetes/ (about 10 min on 2 cores, at nice 19, with progress;
+ *           nothing when built). Without a Go toolchain it says so and goes on: the Kubernetes
+ *           scenarios are then skipped, with that reason. Only for the netns driver.
  *   --vagrant vagrant and vagrant-libvirt, for `npm run check`'s `vagrant validate` of
  *           lab/vagrant/Vagrantfile (no VM is started).
  *   --browser Debian's chromium, for `npm run check`'s real-browser check of the Allure report
@@ -80,6 +86,10 @@ const DEBIAN = {
   "openssh-server": ["/usr/sbin/sshd"],
   "netcat-openbsd": ["nc.openbsd"],
   procps: ["/usr/sbin/sysctl"],
+  openssl: ["/usr/bin/openssl"],
+  // A kubelet's container runtime on every Kubernetes node of the embedded lab, one per node's namespace.
+  containerd: ["/usr/bin/containerd"],
+  runc: ["/usr/sbin/runc"],
 };
 
 /**
@@ -106,6 +116,7 @@ const BROWSER = {
 const SERVICES = {
   frr: { unit: "frr", program: /^\/usr\/lib\/frr\// },
   "openssh-server": { unit: "ssh", program: /^(\/usr\/sbin\/)?sshd\b/ },
+  containerd: { unit: "containerd", program: /^\/usr\/bin\/containerd(\s|$)/ },
 };
 
 /** PIDs of a service's processes in this (the root) network namespace; lab daemons live in other ones. */
@@ -207,11 +218,25 @@ function unpackedPackages(table = UNPACKED) {
   }
 }
 
+/** Builds the Kubernetes components when they are not in the machine's cache (scripts/build-kubernetes.sh says how long). */
+function kubernetes() {
+  const script = join(root, "scripts/build-kubernetes.sh");
+  if (spawnSync("bash", [script, "--print-dir"], { stdio: "ignore" }).status === 0) return;
+  if (!existsSync("/usr/local/go/bin/go") && !which("go")) {
+    say("no Go toolchain: the Kubernetes components are not built, and the Kubernetes scenarios will be skipped (scripts/build-kubernetes.sh builds them where Go is installed)");
+    return;
+  }
+  const started = performance.now();
+  const build = run("bash", [script]);
+  if (build.status !== 0) fail(`scripts/build-kubernetes.sh failed (exit ${build.status ?? build.signal}) after ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+}
+
 npmPackages();
 // The inventory driver runs every command on the lab's own nodes, over SSH: nothing to install here.
 if (process.argv.includes("--deb") && process.env.FABRICSPEC_DRIVER !== "inventory") {
   debianPackages();
   unpackedPackages();
 }
+if (process.argv.includes("--kubernetes") && (process.env.FABRICSPEC_DRIVER || "netns") === "netns") kubernetes();
 if (process.argv.includes("--vagrant")) debianPackages(VAGRANT);
 if (process.argv.includes("--browser")) debianPackages(BROWSER);

@@ -1,5 +1,15 @@
 import { Then, type DataTable } from "@cucumber/cucumber";
-import { calicoBirdFindings, calicoNodeFindings, internalIpFindings, notReadyFindings, readyFindings, registrationFindings } from "../lab/kubernetes/judge.js";
+import {
+  apiEndpointFindings,
+  calicoBirdFindings,
+  calicoNodeFindings,
+  internalIpFindings,
+  leaseFindings,
+  notReadyFindings,
+  readinessFindings,
+  readyFindings,
+  registrationFindings,
+} from "../lab/kubernetes/judge.js";
 import { expectNoFindings } from "../support/findings.js";
 import type { FabricWorld } from "../support/world.js";
 
@@ -26,4 +36,17 @@ Then("calico-node runs on every Kubernetes node, ready", async function (this: F
 
 Then("Calico's BIRD on every Kubernetes node has one session, with its leaf, Established", async function (this: FabricWorld) {
   expectNoFindings(calicoBirdFindings(this.topology, await this.kubernetes.calicoNodeBirds()));
+});
+
+Then("the Kubernetes API server is ready, etcd included", async function (this: FabricWorld) {
+  expectNoFindings(readinessFindings(await this.kubernetes.readinessChecks()));
+});
+
+Then("the API server advertises the control-plane host's fabric address", async function (this: FabricWorld) {
+  expectNoFindings(apiEndpointFindings(this.topology, await this.kubernetes.apiEndpoints()));
+});
+
+Then("the controller manager and the scheduler each hold their leader lease", async function (this: FabricWorld) {
+  const { leases, readAt } = await this.kubernetes.controlPlaneLeases();
+  expectNoFindings(leaseFindings(leases, readAt));
 });

@@ -25,9 +25,22 @@ function skip(world: FabricWorld, reason: string): "skipped" {
   return "skipped";
 }
 
-Before({ tags: "@kubernetes", name: "the lab has a Kubernetes API" }, async function (this: FabricWorld) {
+// The first asks may start the lab's control plane (the netns lab's: up to its budgets, api_server_ready and control_plane_leases).
+Before({ tags: "@kubernetes", name: "the lab has a Kubernetes API", timeout: 240_000 }, async function (this: FabricWorld) {
   const access = await kubernetesAccess(this.lab);
   if (!access.ok) return skip(this, access.reason);
+  return undefined;
+});
+
+Before({ tags: "@kubelet", name: "the lab runs a kubelet on every node" }, async function (this: FabricWorld) {
+  const access = await kubernetesAccess(this.lab);
+  if (access.ok && access.kubelets && !access.kubelets.ok) return skip(this, access.kubelets.reason);
+  return undefined;
+});
+
+Before({ tags: "@calico-pods", name: "Calico runs as pods on the cluster" }, async function (this: FabricWorld) {
+  const access = await kubernetesAccess(this.lab);
+  if (access.ok && access.calicoPods && !access.calicoPods.ok) return skip(this, access.calicoPods.reason);
   return undefined;
 });
 

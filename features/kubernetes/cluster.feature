@@ -1,11 +1,13 @@
-@kubernetes
+@kubernetes @kubelet
 Feature: The Kubernetes cluster on the fabric
   The blog builds a kubeadm cluster on the fabric's racks: one control plane and four workers,
   each registered with its fabric address, never with the address of the hypervisor's NAT network.
   Its order is part of the story: after part 2 the nodes are NotReady, waiting for a network plugin;
   once Calico runs (parts 3 and 4, read here as Calico peering with the fabric) they are Ready.
-  These scenarios need a Kubernetes API: the Vagrant lab and a real cluster have one; the embedded
-  lab does not, and reports them as skipped, with the reason.
+  These scenarios need a Kubernetes API and a kubelet on every node: the Vagrant lab, a real
+  cluster and the embedded lab have both (the embedded lab's are real kubelets and containerds, one
+  per host's namespace). The three that need Calico's own pods (@calico-pods) are skipped on the
+  embedded lab, with the reason: it has no pod network yet.
 
   Background:
     Given the lab is up
@@ -27,14 +29,17 @@ Feature: The Kubernetes cluster on the fabric
     Given no pod network is deployed
     Then every Kubernetes node is NotReady, waiting for a network plugin
 
+  @calico-pods
   Scenario: all nodes Ready after Calico
     Given Calico is deployed in peering mode
     Then every Kubernetes node is Ready
 
+  @calico-pods
   Scenario: calico-node runs on every node
     Given Calico is deployed in peering mode
     Then calico-node runs on every Kubernetes node, ready
 
+  @calico-pods
   Scenario: Calico's BGP sessions, as calico-node sees them
     Given Calico is deployed in peering mode
     Then Calico's BIRD on every Kubernetes node has one session, with its leaf, Established

@@ -133,7 +133,16 @@ export interface PodNetwork {
 }
 
 /** kubectl against the lab's cluster (runner node "kubectl"), or the reason there is none. */
-export type KubernetesAccess = { readonly ok: true; readonly kubectl: CommandRunner } | { readonly ok: false; readonly reason: string };
+export type KubernetesAccess =
+  | {
+      readonly ok: true;
+      readonly kubectl: CommandRunner;
+      /** Whether a kubelet runs on every node of the topology, and if not, why (absent: it does, as on any real cluster). */
+      readonly kubelets?: Support;
+      /** Whether Calico runs as pods on the cluster (calico-node, its CNI plugin), and if not, why (absent: it can). */
+      readonly calicoPods?: Support;
+    }
+  | { readonly ok: false; readonly reason: string };
 
 // What every driver says the same way.
 

@@ -73,6 +73,29 @@ export function budgets(timers: Timers) {
     },
     /** A daemon's control socket appearing after start. */
     daemonStart: { name: "daemon_start", ms: 5_000, reason: "FRR daemon start-up", intervalMs: 10 },
+    // The embedded lab's Kubernetes control plane (lab/drivers/netns/kubernetes.ts), measured on
+    // the 2-core machine while other labs ran: the API server answered /readyz after about 10 s.
+    /** The API server ready (/readyz, etcd included) after its processes were started. */
+    apiServerReady: {
+      name: "api_server_ready",
+      ms: 90_000,
+      reason: "etcd starts in about a second; kube-apiserver then installs its APIs and bootstraps its RBAC roles and priority classes, 10-30 s on a loaded 2-core machine",
+      intervalMs: 500,
+    },
+    /** The controller manager and the scheduler holding their leader leases once the API server is ready. */
+    controlPlaneLeases: {
+      name: "control_plane_leases",
+      ms: 60_000,
+      reason: "each retries the API server every 2 s until it answers, then takes its lease at once (no other candidate)",
+      intervalMs: 500,
+    },
+    /** Every host's kubelet registered its node once the kubelets were started. */
+    nodesRegistered: {
+      name: "nodes_registered",
+      ms: 90_000,
+      reason: "each kubelet waits for its containerd, then registers at once; five kubelets starting together on a loaded 2-core machine",
+      intervalMs: 1_000,
+    },
     // Calico on a real cluster (the Vagrant lab): bounded by downloads and Kubernetes' own
     // intervals, not by BGP timers. Estimates, as no VM has run here (docs/vagrant.md).
     /** calico-node Ready on every node after `kubectl apply` of Calico's manifest. */

@@ -4,7 +4,7 @@ import { parseBirdProtocols } from "../probes/bird.js";
 import { fixture } from "../probes/fake-runner.js";
 import { parseKubernetesNodes, parseKubernetesPods } from "../probes/kubernetes.js";
 import { loadTopology } from "../topology/load.js";
-import { calicoBirdFindings, calicoNodeFindings, internalIpFindings, notReadyFindings, readyFindings, registrationFindings } from "./judge.js";
+import { apiEndpointFindings, calicoBirdFindings, calicoNodeFindings, internalIpFindings, leaseFindings, notReadyFindings, readinessFindings, readyFindings, registrationFindings } from "./judge.js";
 
 const t = loadTopology();
 const stdout = (file: string) => ({ command: ["kubectl"], exitCode: 0, stdout: fixture(file), stderr: "", durationMs: 1 });
@@ -52,4 +52,29 @@ test("calicoBirdFindings: each host's BIRD judged as peering mode; a host withou
   assert.equal(findings.length, 4);
   assert.deepEqual(findings[0], "no calico-node pod runs on k8s-master-l1-1");
   assert.ok(!findings.some((f) => f.includes("k8s-node-l1-1")), findings.join("\n"));
+});
+
+test("readinessFindings: every check passed, etcd's among them; a failed one named", () => {
+  assert.deepEqual(readinessFindings([{ name: "ping", ok: true }, { name: "etcd", ok: true }]), []);
+  assert.deepEqual(readinessFindings([{ name: "etcd", ok: false }, { name: "informer-sync", ok: true }]), ["the API server's readiness check etcd failed"]);
+  assert.deepEqual(readinessFindings([{ name: "ping", ok: true }]), ["the API server reports no etcd readiness check (its checks: ping)"]);
+});
+
+test("apiEndpointFindings: the control-plane host's fabric address and no other", () => {
+  assert.deepEqual(apiEndpointFindings(t, [{ address: "10.0.101.10", port: 6443 }]), []);
+  assert.deepEqual(apiEndpointFindings(t, [{ address: "10.0.2.15", port: 6443 }]), [
+    "the API server does not advertise 10.0.101.10 (k8s-master-l1-1's fabric address); it advertises 10.0.2.15:6443",
+    "the API server advertises 10.0.2.15:6443, which is no control-plane host's fabric address (expected 10.0.101.10)",
+  ]);
+  assert.deepEqual(apiEndpointFindings(t, []), ["the API server does not advertise 10.0.101.10 (k8s-master-l1-1's fabric address); it advertises nothing"]);
+});
+
+test("leaseFindings: both leaders' leases held and renewed within their duration", () => {
+  const now = new Date("2026-12-04T03:00:00Z");
+  const lease = (name: string, secondsAgo: number, holder = "m_1") => ({ name, holder, renewed: new Date(now.getTime() - secondsAgo * 1000), durationSeconds: 15 });
+  assert.deepEqual(leaseFindings([lease("kube-controller-manager", 2), lease("kube-scheduler", 1)], now), []);
+  assert.deepEqual(leaseFindings([lease("kube-controller-manager", 40)], now), [
+    "m_1 last renewed the lease kube-controller-manager 40 s ago (expected within its 15 s)",
+    "no lease kube-scheduler in kube-system: kube-scheduler has never led (leases: kube-controller-manager)",
+  ]);
 });

@@ -1,11 +1,13 @@
 /**
  * Judging the Kubernetes cluster on the fabric against the topology: its nodes (registered with
- * their fabric addresses, Ready or not) and calico-node on every one of them. Each function
+ * their fabric addresses, Ready or not), calico-node on every one of them, and its control plane
+ * (the API server ready and advertised at the control-plane host's address, the leaders' leases). Each function
  * returns findings, one sentence each, saying what was found and what was expected.
  */
 import { nodeSessionFindings } from "../calico/judge.js";
 import { ABSENT, differences } from "../expect/partial.js";
 import type { BirdProtocol } from "../probes/bird.js";
+import type { ApiEndpoint, Lease, ReadinessCheck } from "../probes/control-plane.js";
 import type { KubernetesNode, KubernetesPod } from "../probes/kubernetes.js";
 import type { Topology } from "../topology/model.js";
 
@@ -84,5 +86,38 @@ export function calicoBirdFindings(t: Topology, birds: ReadonlyMap<string, reado
   return t.hosts.flatMap((h) => {
     const protocols = birds.get(h.name);
     return protocols ? nodeSessionFindings(t, h, protocols) : [`no calico-node pod runs on ${h.name}`];
+  });
+}
+
+/** Every readiness check of the API server passed, etcd's among them. */
+export function readinessFindings(checks: readonly ReadinessCheck[]): string[] {
+  const failed = checks.filter((c) => !c.ok).map((c) => `the API server's readiness check ${c.name} failed`);
+  const etcd = checks.some((c) => c.name === "etcd") ? [] : [`the API server reports no etcd readiness check (its checks: ${checks.map((c) => c.name).join(", ")})`];
+  return [...etcd, ...failed];
+}
+
+/** The API server advertises itself at the control-plane host's fabric address, and nowhere else. */
+export function apiEndpointFindings(t: Topology, endpoints: readonly ApiEndpoint[]): string[] {
+  const control = t.hosts.filter((h) => h.role === "control-plane");
+  if (control.length === 0) return [`topology "${t.name}" has no control-plane host`];
+  const expected = control.map((h) => h.address);
+  const found = endpoints.map((e) => e.address);
+  const missing = control.filter((h) => !found.includes(h.address)).map((h) => `the API server does not advertise ${h.address} (${h.name}'s fabric address); it advertises ${endpoints.map((e) => `${e.address}:${e.port ?? "?"}`).join(", ") || "nothing"}`);
+  const others = endpoints.filter((e) => !expected.includes(e.address)).map((e) => `the API server advertises ${e.address}:${e.port ?? "?"}, which is no control-plane host's fabric address (expected ${expected.join(", ")})`);
+  return [...missing, ...others];
+}
+
+/** The leases the controller manager and the scheduler take as leaders. */
+export const CONTROL_PLANE_LEASES = ["kube-controller-manager", "kube-scheduler"] as const;
+
+/** The controller manager and the scheduler each hold their lease, renewed within its duration of `now`. */
+export function leaseFindings(leases: readonly Lease[], now: Date): string[] {
+  return CONTROL_PLANE_LEASES.flatMap((name) => {
+    const lease = leases.find((l) => l.name === name);
+    if (!lease) return [`no lease ${name} in kube-system: ${name} has never led (leases: ${leases.map((l) => l.name).join(", ") || "none"})`];
+    if (!lease.holder) return [`nobody holds the lease ${name}`];
+    const age = lease.renewed ? (now.getTime() - lease.renewed.getTime()) / 1000 : Infinity;
+    const duration = lease.durationSeconds ?? 15;
+    return age <= duration ? [] : [`${lease.holder} last renewed the lease ${name} ${Number.isFinite(age) ? `${Math.round(age)} s ago` : "never"} (expected within its ${duration} s)`];
   });
 }

@@ -2,6 +2,7 @@
 import type { LabDriver } from "../../lab/drivers/driver.js";
 import { LabError } from "../../lab/errors.js";
 import { calicoNodeBirdProtocols, type BirdProtocol } from "../../lab/probes/bird.js";
+import { apiEndpoints, controlPlaneLeases, readinessChecks, type ApiEndpoint, type Lease, type ReadinessCheck } from "../../lab/probes/control-plane.js";
 import { calicoNodePods, kubernetesNodes, type KubernetesNode, type KubernetesPod } from "../../lab/probes/kubernetes.js";
 import type { CommandRunner } from "../../lab/transport/runner.js";
 import { kubernetesAccess } from "../lab.js";
@@ -23,6 +24,23 @@ export class KubernetesView {
 
   async nodes(): Promise<KubernetesNode[]> {
     return (await kubernetesNodes(await this.kubectl())).value;
+  }
+
+  /** The API server's readiness checks (/readyz). */
+  async readinessChecks(): Promise<ReadinessCheck[]> {
+    return (await readinessChecks(await this.kubectl())).value;
+  }
+
+  /** Where the API server advertises itself (the kubernetes service's endpoints). */
+  async apiEndpoints(): Promise<ApiEndpoint[]> {
+    return (await apiEndpoints(await this.kubectl())).value;
+  }
+
+  /** The leader leases in kube-system, with the time they were read at. */
+  async controlPlaneLeases(): Promise<{ leases: Lease[]; readAt: Date }> {
+    const kubectl = await this.kubectl();
+    const readAt = new Date();
+    return { leases: (await controlPlaneLeases(kubectl)).value, readAt };
   }
 
   async calicoNodePods(): Promise<KubernetesPod[]> {

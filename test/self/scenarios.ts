@@ -65,3 +65,13 @@ export const GENERIC_SCENARIOS = {
   P12: CALICO_PEERING_SCENARIOS.P12,
   P13: CALICO_PEERING_SCENARIOS.P13,
 } as const;
+
+/** features/kubernetes/: C, the control plane's; K, the nodes' (the @calico-pods ones are skipped on the embedded lab). */
+export const KUBERNETES_SCENARIOS = {
+  C1: "the API server is ready, with its etcd",
+  C2: "the API server is advertised at the control-plane host's fabric address",
+  C3: "the controller manager and the scheduler are leading",
+  K1: "every node joined with its fabric address",
+  K2: "all five nodes joined with their fabric addresses",
+  K3: "nodes are NotReady before a pod network is deployed",
+} as const;

@@ -20,6 +20,11 @@ export interface DaemonSpec {
   readonly command?: string;
   /** Where it logs, named when it does not start. */
   readonly log?: string;
+  /**
+   * How it enters the node's namespace: `ip netns exec` (the default) also remounts /sys for the
+   * namespace, which hides the machine's cgroup tree; `nsenter --net` enters the network namespace only.
+   */
+  readonly enter?: "ip-netns-exec" | "nsenter";
 }
 
 export interface NodeStart {
@@ -53,6 +58,10 @@ export interface NetnsContext {
   nodeDir(node: string): string;
   /** A directory of the whole lab under the run directory (e.g. its SSH keys): recorded, created, removed with the lab. */
   labDir(name: string): string;
+  /** Records a cgroup (e.g. /fabricspec/k8s-node-l1-1), then makes it under every cgroup v1 hierarchy (./cgroups.ts). */
+  makeCgroup(path: string): void;
+  /** Makes a directory outside the run directory (a mount point for a sandbox's bind), each level it creates recorded first; removed at teardown while empty. */
+  makeMountPoint(dir: string): void;
   /** Records the namespaces (so teardown removes them even after a crash), then creates them. */
   addNamespaces(nodes: readonly string[]): Promise<void>;
   /** `ip -batch` lines, in the root namespace (creating things only inside lab namespaces) or in `namespaceOf(node)`. */

@@ -2,11 +2,13 @@
  * The NetnsContext the addons and the pod networks build with: every namespace, directory and
  * process they create goes into the lab's record first, and is forgotten once they remove it.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Topology } from "../../topology/model.js";
 import type { CommandRunner } from "../../transport/runner.js";
 import type { NetnsContext } from "./addons.js";
 import { budgets } from "../../expect/budgets.js";
+import { makeCgroup } from "./cgroups.js";
 import { spawnDaemon } from "./daemons.js";
 import { startNode } from "./node-start.js";
 import { addNamespaces, deleteNamespaces, ipBatch } from "./namespaces.js";
@@ -34,6 +36,17 @@ export function netnsContext(
       const dir = labDir(name);
       mkdirSync(dir, { recursive: true });
       return dir;
+    },
+    makeCgroup: (path) => {
+      record.record((s) => ({ ...s, cgroups: [...new Set([...(s.cgroups ?? []), path])] }));
+      makeCgroup(path);
+    },
+    makeMountPoint: (dir) => {
+      const missing: string[] = [];
+      for (let d = dir; !existsSync(d); d = dirname(d)) missing.unshift(d);
+      if (missing.length === 0) return;
+      record.record((s) => ({ ...s, mountPoints: [...new Set([...(s.mountPoints ?? []), ...missing])] }));
+      for (const d of missing) mkdirSync(d);
     },
     addNamespaces: async (nodes) => {
       const names = nodes.map(namespaceOf);

@@ -14,7 +14,9 @@ export async function spawnDaemon(spec: DaemonSpec, record: LabRecord, signal?: 
   signal?.throwIfAborted();
   record.refuseWhileRemoving(`start ${spec.name} on ${spec.node}`);
   rmSync(spec.pidFile, { force: true }); // a stale one would name a dead daemon
-  const result = await runLocal(["ip", "netns", "exec", namespaceOf(spec.node), ...spec.argv], { timeoutMs: 10_000 });
+  const ns = namespaceOf(spec.node);
+  const enter = spec.enter === "nsenter" ? ["nsenter", `--net=/run/netns/${ns}`] : ["ip", "netns", "exec", ns];
+  const result = await runLocal([...enter, ...spec.argv], { timeoutMs: 10_000 });
   const pid = result.exitCode === 0 ? await waitForPid(spec.pidFile) : undefined;
   if (pid === undefined) {
     const why = result.stderr.trim().split("\n")[0] || (result.exitCode === 0 ? `no PID in ${spec.pidFile}` : `exit ${result.exitCode}`);

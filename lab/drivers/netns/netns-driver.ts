@@ -24,6 +24,7 @@ import { formatCommand, type CommandRunner } from "../../transport/runner.js";
 import { phaseTimer, unknownNode, unknownSwitch, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult, type LabPlan } from "../driver.js";
 import type { NetnsAddon, NetnsContext, NodeStart } from "./addons.js";
 import { NetnsPodNetworks } from "./calico.js";
+import { NetnsKubernetes } from "./kubernetes.js";
 import { netnsContext } from "./context.js";
 import { spawnDaemon } from "./daemons.js";
 import { addNamespaces, ipBatch } from "./namespaces.js";
@@ -254,13 +255,15 @@ export class NetnsDriver implements LabDriver {
     return this.podNetworks.bringTo(mode, progress);
   }
 
+  /** A real Kubernetes control plane on the control-plane host, started when first asked for (./kubernetes.ts). */
+  private readonly cluster = new NetnsKubernetes(() => this.topology, () => this.context());
+
   async kubernetes(): Promise<KubernetesAccess> {
-    return {
-      ok: false,
-      reason:
-        "the netns lab has no Kubernetes API: its nodes are network namespaces, not machines running a kubelet " +
-        "(run these scenarios with FABRICSPEC_DRIVER=vagrant)",
-    };
+    // Before a scenario's first step has checked the lab: never start a cluster on a lab of another topology.
+    const state = this.record.read();
+    if (!state) throw new LabError(`no ${this.name} lab is up`, { hint: "run npm test, or npx fabricspec lab up first" });
+    if (state.fingerprint !== this.fingerprint) throw new LabError(`the lab that is up is of topology "${state.topology}", not "${this.topology.name}": no Kubernetes cluster is started on it`);
+    return this.cluster.access();
   }
 
   runner(node: string): CommandRunner {

@@ -36,6 +36,10 @@ export interface LabState {
   readonly createdAt: string;
   /** Lab-wide directories under the run directory that addons made (e.g. "ssh"); removed with the lab. */
   readonly directories?: readonly string[];
+  /** cgroups the lab made (e.g. "/fabricspec/k8s-node-l1-1"), under every cgroup v1 hierarchy: removed, with what kubelet made in them, once the processes are gone. */
+  readonly cgroups?: readonly string[];
+  /** Empty directories the lab made outside the run directory (mount points for a sandbox's binds), deepest last: removed when still empty. */
+  readonly mountPoints?: readonly string[];
 }
 
 const STATE_FILE = join(RUN_DIR, "state.json");

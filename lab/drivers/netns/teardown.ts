@@ -3,12 +3,13 @@
  * was recorded, and whatever runs in its namespaces), then its namespaces by name, then its files.
  * Nothing the lab did not record is touched.
  */
-import { rmSync } from "node:fs";
+import { rmdirSync, rmSync } from "node:fs";
 import { nodeNames, type Topology } from "../../topology/model.js";
 import type { Phase } from "../driver.js";
+import { removeCgroup } from "./cgroups.js";
 import { deleteNamespaces, preflightNamespace } from "./namespaces.js";
 import { NAMESPACE_PREFIX } from "./plan.js";
-import { isRecorded, pidsInNamespaces, stopProcesses } from "./processes.js";
+import { isRecorded, pidsInNamespaces, stopProcesses, type StopTiming } from "./processes.js";
 import { labDir, nodeDir, type LabState } from "./state.js";
 import { frrCrashLogDirs } from "./switches.js";
 
@@ -22,16 +23,57 @@ export function killedDetail(killed: readonly number[], state: LabState): string
   return `${killed.length} killed (SIGKILL, did not exit on SIGTERM: ${shown})`;
 }
 
+/**
+ * The order processes stop in, stage by stage, each once the one before has exited. Kubernetes
+ * first, while the fabric still routes: a kubelet across the fabric that exits after its leaf's
+ * routes are gone closes its connection to the API server with a FIN that never arrives, and the
+ * API server's graceful shutdown then waits for that connection (up to its 60 s request timeout; a
+ * goroutine dump showed net/http's Shutdown waiting on an open watch). The API server after its
+ * clients (the kubelets, the controller manager, the scheduler), etcd after the API server (its gRPC
+ * server waits for the API server's watches: stopped together, etcd, the API server and the
+ * scheduler all sat out the wait and were killed). Then everything else, zebra last (bgpd and
+ * staticd close their sessions to it first).
+ */
+const STOP_ORDER: readonly (readonly string[] | "rest")[] = [
+  ["kubelet", "containerd", "kube-controller-manager", "kube-scheduler"],
+  ["kube-apiserver"],
+  ["etcd"],
+  "rest",
+  ["zebra"],
+];
+
+/** How long a stage may take to exit on SIGTERM before SIGKILL: the default (processes.ts); the API server's graceful termination sat idle 1.2 s on a quiet machine, so it gets 5 s. */
+const stageTiming = (stage: readonly string[] | "rest"): StopTiming => (stage !== "rest" && stage.includes("kube-apiserver") ? { quietMs: 5_000, capMs: 5_000 } : {});
+
 export async function teardown(state: LabState, topology: Topology): Promise<Phase[]> {
   const phases: Phase[] = [];
   let started = performance.now();
   const recorded = state.processes.filter(isRecorded).map((p) => p.pid);
   const inside = pidsInNamespaces(state.namespaces);
   const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
-  // zebra last: its clients (bgpd, staticd) close their sessions to it first, then it exits.
-  const zebras = new Set(state.processes.filter((p) => p.daemon === "zebra").map((p) => p.pid));
-  const killed = await stopProcesses([pids.filter((pid) => !zebras.has(pid)), pids.filter((pid) => zebras.has(pid))]);
+  const daemonOf = new Map(state.processes.map((p) => [p.pid, p.daemon]));
+  const named = new Set(STOP_ORDER.flatMap((stage) => (stage === "rest" ? [] : stage)));
+  const killed: number[] = [];
+  for (const stage of STOP_ORDER) {
+    const members = pids.filter((pid) => {
+      const daemon = daemonOf.get(pid);
+      return stage === "rest" ? daemon === undefined || !named.has(daemon) : daemon !== undefined && stage.includes(daemon);
+    });
+    if (members.length > 0) killed.push(...(await stopProcesses([members], stageTiming(stage))));
+  }
   phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killedDetail(killed, state)}` : ""}` });
+  if ((state.cgroups ?? []).length > 0) {
+    started = performance.now();
+    const left = (state.cgroups ?? []).flatMap((path) => removeCgroup(path));
+    phases.push({ name: "cgroups", ms: Math.round(performance.now() - started), detail: `${state.cgroups?.length} removed${left.length ? `; still there (a process in them): ${left.join(", ")}` : ""}` });
+  }
+  for (const dir of [...(state.mountPoints ?? [])].reverse()) {
+    try {
+      rmdirSync(dir); // only while empty: never what is not the lab's
+    } catch {
+      // Not empty, or gone.
+    }
+  }
   started = performance.now();
   // The preflight's throwaway namespace too, should its owner have been killed inside preflight.
   const deleted = await deleteNamespaces([...state.namespaces, preflightNamespace(state.ownerPid)], () => "delete the namespaces");
