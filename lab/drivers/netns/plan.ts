@@ -170,4 +170,12 @@ export { ipv6Sysctls } from "../../provision/sysctls.js";
  * rack gets its leaf's "time exceeded" for each, not for the first few only (at 16 racks the path
  * checks found "no answer").
  */
-export const NO_ICMP_RATE_LIMIT = ["net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"];
+export const NO_ICMP_RATE_LIMIT = [
+  "net.ipv4.icmp_ratelimit=0",
+  "net.ipv6.icmp.ratelimit=0",
+  // And the namespace's own cap on all the ICMP errors it sends (1000 a second, bursts of 50; both
+  // families count against it): tracing 191 racks at once from 32 pods, a spine that every path
+  // crosses is asked for thousands of "time exceeded" a second, and left hops of the paths at "*".
+  "net.ipv4.icmp_msgs_per_sec=1000000",
+  "net.ipv4.icmp_msgs_burst=1000000",
+];
