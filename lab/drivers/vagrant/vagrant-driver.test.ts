@@ -118,6 +118,13 @@ test("VagrantDriver.up (with a fake vagrant and a fake SSH): machines, endpoints
   // The switches are configured before the fabric is waited for, the cluster after it.
   assert.ok(commands.indexOf("spine1$ systemctl restart frr") < commands.indexOf("k8s-master-l1-1$ test -f /etc/kubernetes/admin.conf"));
   assert.deepEqual(waits, ["fabric"]);
+  // What the provisioner did, kept per switch for the run's report until the machines are destroyed.
+  const logs = lab.provisionLogs();
+  assert.deepEqual(logs.map((l) => l.machine), ["spine1", "spine2", "leaf1", "leaf2"]);
+  assert.match(logs[2]?.text ?? "", /^leaf1: 12 of 12 steps changed \(forwarding, loopback, link swp51, /);
+  assert.ok(logs[2]?.text.includes("\n   run     $ ip addr replace 172.16.0.1/31 dev swp51  (exit 0, 0 ms)\n"), logs[2]?.text);
+  await lab.down();
+  assert.deepEqual(lab.provisionLogs(), []);
 });
 
 test("VagrantDriver.preflight: a missing box says how to add it, and that Cumulus VX boxes are end-of-life", async () => {
