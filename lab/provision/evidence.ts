@@ -52,7 +52,7 @@ export function formatProvisionLog(plan: MachinePlan, outcome: MachineReport | P
   const head = failed ? `${outcome.message}; fix: ${outcome.hint ?? ""}` : describeReport(outcome);
   const lines = [
     head,
-    `(FRR ${plan.frr}; each check and command the provisioner ran, in order: exit status, duration, output)`,
+    `(FRR ${plan.frr}${plan.release === undefined ? "" : `, release ${plan.release}`}; each check and command the provisioner ran, in order: exit status, duration, output)`,
     "",
     ...plan.steps.flatMap((_, n) => stepLines(plan, n, steps[n])),
   ];

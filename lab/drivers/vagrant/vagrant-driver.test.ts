@@ -10,6 +10,7 @@ import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { LabError } from "../../errors.js";
 import { FakeMachine } from "../../provision/fake-machine.js";
 import { formatLabPlan } from "../../provision/plan.js";
+import { frrRelease } from "../../render/frr-release.js";
 import { VagrantDriver } from "./vagrant-driver.js";
 
 const FAKE_VAGRANT = fileURLToPath(new URL("./fake-vagrant.mjs", import.meta.url));
@@ -476,9 +477,12 @@ test("VagrantDriver.runner: on a Kubernetes node, birdc asks calico-node's BIRD 
 });
 
 test("VagrantDriver.plan, for both switch images, without vagrant: every switch's link and loopback addresses, its daemons file and frr.conf", () => {
-  for (const image of ["cumulus", "frr"]) {
-    const lab = new VagrantDriver(loadTopology(), { ssh: fakeSsh([], []), provider: "libvirt", vagrant: "/nonexistent/vagrant", boxes: ["some/box", "ubuntu/jammy64"], switchImage: image });
+  for (const [image, frr] of [["cumulus", "4.0"], ["frr", "8.4"]] as const) {
+    const lab = new VagrantDriver(loadTopology(), { ssh: fakeSsh([], []), provider: "libvirt", vagrant: "/nonexistent/vagrant", boxes: ["some/box", "ubuntu/jammy64"], switchImage: image, switchFrr: frrRelease(frr) });
     const text = formatLabPlan(lab.plan());
+    assert.ok(text.includes(`\nleaf1 (FRR packaged, release ${frr}):\n`), text);
+    // Cumulus Linux 3.7's FRR 4.0 has no `zebra nexthop kernel enable` (zebra/zebra_vty.c from frr-7.4).
+    assert.equal(text.split("\n").filter((l) => l === "       | no zebra nexthop kernel enable").length, image === "frr" ? lab.topology.switches.length : 0, image);
     assert.ok(text.includes(`(image ${image})`), text.slice(0, 400));
     for (const sw of lab.topology.switches) {
       assert.ok(text.includes(`run: ip addr replace ${sw.loopback}/32 dev lo`), `${image}: ${sw.name}'s loopback`);

@@ -21,7 +21,8 @@ import { waitForFabric } from "../../fabric/converge.js";
 import { crashDaemon, frrService } from "../../kinds/frr.js";
 import { keepProvisionLog, readProvisionLogs } from "../../provision/evidence.js";
 import { planFabric, provisionFabric } from "../../provision/provision.js";
-import { PACKAGED_TARGET } from "../../provision/target.js";
+import { packagedTarget, type FrrTarget } from "../../provision/target.js";
+import { FRR_CURRENT, type FrrRelease } from "../../render/frr-release.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
 import { must } from "../../transport/must.js";
@@ -48,6 +49,8 @@ export interface VagrantDriverOptions {
   readonly boxes?: readonly string[];
   /** The switch image the Vagrantfile will use (cumulus, frr). */
   readonly switchImage?: string;
+  /** Its FRR release (lab/vagrant/settings.yaml `frr:`): what the rendered frr.conf may say. Default 7.4 or later. */
+  readonly switchFrr?: FrrRelease;
   /** Receives every provisioning command with its result (the run's evidence). */
   readonly observe?: (machine: string, step: string, result: CommandResult) => void;
   /** Where the fetched kubeconfig and the switches' provisioning logs go; default lab/vagrant/.vagrant/fabricspec. */
@@ -202,11 +205,16 @@ export class VagrantDriver implements LabDriver {
    * frr.conf as every lab (checked by the switch's own `vtysh -C` first), FRR restarted.
    */
   private async provisionSwitches(progress: Progress): Promise<void> {
-    await provisionFabric(this.topology, (node) => this.runner(node), PACKAGED_TARGET, {
+    await provisionFabric(this.topology, (node) => this.runner(node), this.frrTarget(), {
       progress,
       ...(this.options.observe ? { observe: this.options.observe } : {}),
       log: (log) => keepProvisionLog(this.provisionLogFile(log.machine), log),
     });
+  }
+
+  /** Packaged FRR of the switch image's release. */
+  private frrTarget(): FrrTarget {
+    return packagedTarget(this.options.switchFrr ?? FRR_CURRENT);
   }
 
   /** Each switch's log from the `vagrant up` that built the machines (kept until `vagrant destroy`). */
@@ -231,7 +239,7 @@ export class VagrantDriver implements LabDriver {
         `hosts: box ${hostBox ?? "?"}; "interfaces", "fabric" (the fabric address on eth1, the fabric's prefixes via the rack gateway, kubelet --node-ip), "kubeadm" (lab/vagrant/provision/kubeadm-node.sh)`,
         "vagrant ssh-config: every machine's SSH endpoint (commands with sudo -n)",
       ],
-      machines: planFabric(this.topology, PACKAGED_TARGET),
+      machines: planFabric(this.topology, this.frrTarget()),
       after: [
         "wait until every session is Established and every prefix installed (budget: convergence)",
         ...(control ? [`kubeadm init on ${control.name} --apiserver-advertise-address ${control.address} --pod-network-cidr ${this.topology.podNetwork}`] : []),
