@@ -2,7 +2,8 @@
  * The report as a person sees it, in a real browser: Debian's chromium (scripts/bootstrap.mjs
  * --browser installs it like FRR), driven by playwright-core, opens reports/allure-report and
  * checks the overview (the report's name, as many results as the run wrote), the scenario the run's
- * health matrix and fabric picture are attached to (both rendered), and after a failed run its
+ * health matrix and fabric picture are attached to (both rendered), a provisioned lab's switch
+ * provisioning logs (shown as text, and among the global attachments), and after a failed run its
  * categories and a failed scenario's highlighted picture. Screenshots go to reports/screenshots/.
  * Part of `npm run check`; without a report (a fresh checkout) it first makes one with a short run of
  * features/blog/bgp-sessions.feature.
@@ -21,6 +22,8 @@ const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const TIMEOUT_MS = 10_000;
 const REPORT_NAME = "fabricspec: IP fabric acceptance";
+/** How support/provisioning.ts names each switch's log. */
+const PROVISIONING_LOG = ": provisioning.log";
 /** What a fresh checkout runs to have a report to look at. */
 const SHORT_RUN = "features/blog/bgp-sessions.feature";
 
@@ -131,7 +134,8 @@ async function main(): Promise<number> {
     const body = await page.innerText("body");
     check(body.includes(REPORT_NAME), `the overview names the report "${REPORT_NAME}"`);
     if (runResults.length > 0) check(new RegExp(`Results\\s*${runResults.length}\\b`).test(body), `the overview counts ${runResults.length} results`);
-    check(/Global Attachments\s*[1-9]/.test(body), "the overview has global attachments (health and fabric picture)");
+    const globals = Number(/Global Attachments\s*(\d+)/.exec(body)?.[1] ?? 0);
+    check(globals > 0, "the overview has global attachments (health and fabric picture)");
     await page.screenshot({ path: join(shots, "overview.png") });
 
     // The scenario the run's health matrix and picture are attached to.
@@ -156,6 +160,25 @@ async function main(): Promise<number> {
       await page.screenshot({ path: join(shots, "scenario-health-and-picture.png") });
     } else {
       check(false, "a scenario carries the health matrix (none of the run's results does)");
+    }
+
+    // A lab whose switches were provisioned (FABRICSPEC_PROVISION=ssh, Vagrant): each switch's
+    // provisioning log on the first scenario (support/provisioning.ts), shown as text.
+    const provisioned = runResults.find((r) => r.attachments.some((n) => n.endsWith(PROVISIONING_LOG)));
+    if (provisioned) {
+      const logs = provisioned.attachments.filter((n) => n.endsWith(PROVISIONING_LOG));
+      await openScenario(page, url, provisioned);
+      await page.getByText("what the provisioner did to each switch, once per run").first().click();
+      const name = logs[logs.length - 1] as string;
+      await page.getByText(name, { exact: true }).first().click();
+      const switchName = name.slice(0, -PROVISIONING_LOG.length);
+      const shown = page.getByText(new RegExp(`^${switchName}: (\\d+ of \\d+ steps changed|already provisioned)`)).first();
+      await shown.waitFor();
+      const head = (await shown.innerText()).split("\n")[0] ?? "";
+      check(true, `"${provisioned.name}" shows ${logs.length} provisioning logs (${logs.join(", ")}); ${name} as text: ${head}`);
+      await shown.evaluate((e) => e.scrollIntoView({ block: "start" }));
+      await page.screenshot({ path: join(shots, "scenario-provisioning-log.png") });
+      check(globals >= logs.length + 2, `the overview's global attachments (${globals}) hold the ${logs.length} provisioning logs besides the health page and the picture`);
     }
 
     // After a failed run: one headline per fault, and the highlighted picture on a failed step.

@@ -12,10 +12,9 @@ import { causeOf, fabricHealth, healthVerdict, highlightOf } from "../lab/report
 import { observeLab, pictureState } from "../lab/report/observe.js";
 import type { Topology } from "../lab/topology/model.js";
 import type { CommandRunner } from "../lab/transport/runner.js";
+import { ALLURE_MESSAGE } from "./allure.js";
 import type { Attach } from "./world/evidence.js";
 
-/** allure-js-commons' ALLURE_RUNTIME_MESSAGE_CONTENT_TYPE: a runtime message allure-cucumberjs applies. */
-export const ALLURE_MESSAGE = "application/vnd.allure.message+json";
 
 /** The label the categories match a fault on. */
 export const CAUSE_LABEL = "cause";

@@ -11,21 +11,10 @@ import { LabError } from "../lab/errors.js";
 import { fabricSvg } from "../lab/report/fabric-svg.js";
 import { fabricHealth, healthHtml, healthVerdict } from "../lab/report/health.js";
 import { observeLab, pictureState } from "../lab/report/observe.js";
-import { ALLURE_MESSAGE } from "./failure-picture.js";
+import { attachToRun } from "./allure.js";
 import type { FabricWorld } from "./world.js";
 
-
 let drawn = false;
-
-/** Attaches `content` to the scenario and as one of Allure's global attachments. */
-function attachBoth(world: FabricWorld, name: string, content: string, contentType: string, extension: string): void {
-  world.attach(content, { mediaType: contentType, fileName: `${name}${extension}` });
-  const message = {
-    type: "global_attachment_content",
-    data: { name, content: Buffer.from(content).toString("base64"), encoding: "base64", contentType, fileExtension: extension },
-  };
-  world.attach(JSON.stringify(message), ALLURE_MESSAGE);
-}
 
 Before({ name: "health at a glance and the fabric picture, once per run" }, async function (this: FabricWorld) {
   if (drawn) return;
@@ -36,7 +25,7 @@ Before({ name: "health at a glance and the fabric picture, once per run" }, asyn
     const health = fabricHealth(this.topology, observed);
     const verdict = healthVerdict(health);
     progress(verdict);
-    attachBoth(this, `health ${this.topology.name}`, healthHtml(this.topology, health), "text/html", ".html");
+    attachToRun(this, `health ${this.topology.name}`, healthHtml(this.topology, health), "text/html", ".html");
     svg = fabricSvg(this.topology, pictureState(this.topology, observed));
   } catch (error) {
     // A lab that cannot be asked still gets its picture, without observed state; the scenarios
@@ -46,5 +35,5 @@ Before({ name: "health at a glance and the fabric picture, once per run" }, asyn
     progress(`fabric: not observed (${error.message})`);
     this.attach(`fabric picture and health without observed state: ${error.message}`, { mediaType: "text/plain", fileName: "fabric picture" });
   }
-  attachBoth(this, `fabric ${this.topology.name}`, svg, "image/svg+xml", ".svg");
+  attachToRun(this, `fabric ${this.topology.name}`, svg, "image/svg+xml", ".svg");
 });

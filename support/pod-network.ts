@@ -7,11 +7,9 @@
  */
 import { AfterAll, Before, type ITestCaseHookParameter } from "@cucumber/cucumber";
 import type { PodNetworkMode } from "../lab/drivers/driver.js";
+import { ALLURE_MESSAGE } from "./allure.js";
 import { currentLab, kubernetesAccess, podNetworkSupport } from "./lab.js";
 import type { FabricWorld } from "./world.js";
-
-/** The content type allure-cucumberjs reads runtime messages from (allure-js-commons' ALLURE_RUNTIME_MESSAGE_CONTENT_TYPE). */
-const ALLURE_MESSAGE = "application/vnd.allure.message+json";
 
 let modeChanged = false;
 /** Why scenarios were skipped, with how many: said once each at the end of the run. */

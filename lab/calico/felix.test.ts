@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadTopology } from "../topology/load.js";
-import { VXLAN, vxlanFdbLines, vxlanIpLines, vxlanTunnel } from "./felix.js";
+import { VXLAN, vxlanFdbLines, vxlanIpLines, vxlanTunnel, workloadRouteLine } from "./felix.js";
 import { calicoPlan } from "./resources.js";
 
 const plan = calicoPlan(loadTopology(), "overlay", "vxlan");
@@ -28,9 +28,15 @@ test("what Felix programs: the device, the own block's blackhole, a permanent AR
     `link set vxlan.calico address ${self.mac} mtu 1450`,
     "addr add 192.168.0.0/32 dev vxlan.calico",
     "link set vxlan.calico up",
-    "route replace blackhole 192.168.0.0/26",
+    "route replace blackhole 192.168.0.0/26 src 10.0.101.10",
     `neigh replace 192.168.0.64 lladdr ${other.mac} dev vxlan.calico nud permanent`,
-    "route replace 192.168.0.64/26 via 192.168.0.64 dev vxlan.calico onlink",
+    "route replace 192.168.0.64/26 via 192.168.0.64 dev vxlan.calico onlink src 10.0.101.10",
   ]);
   assert.deepEqual(vxlanFdbLines([other]), [`fdb replace ${other.mac} dev ${VXLAN.device} dst 10.0.101.101 self permanent`]);
+});
+
+test("the route to a pod on its node carries the node's fabric address as its source, as Felix's with deviceRouteSourceAddress (desk review item 7)", () => {
+  const [node] = plan.nodes;
+  assert.ok(node);
+  assert.equal(workloadRouteLine(node.pod.address, node.pod.hostInterface, node.address), `route add 192.168.0.1/32 dev ${node.pod.hostInterface} scope link src 10.0.101.10`);
 });

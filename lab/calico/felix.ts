@@ -11,6 +11,10 @@
  *     address, onlink through the device.
  * Felix picks a random MAC and stores it in the Node resource; here it is derived from the node's
  * name (locally administered, unicast), so that it is stable across runs.
+ * Every route Felix programs carries the node's fabric address as its source hint (`src`), as
+ * Felix does with deviceRouteSourceAddress set, which the Vagrant lab sets to it
+ * (lab/drivers/vagrant/calico/manifest.ts; felix/routetable at v3.27.3 sets `route.Src` on the
+ * workload, VXLAN and blackhole routes alike): what a node sends its pods leaves from that address.
  */
 import { ipToNumber, numberToIp } from "../topology/ip.js";
 import { fnv1a32, type CalicoNodePlan } from "./resources.js";
@@ -47,12 +51,22 @@ export function vxlanIpLines(self: VxlanTunnel, others: readonly VxlanTunnel[], 
     `addr add ${self.address}/32 dev ${VXLAN.device}`,
     `link set ${VXLAN.device} up`,
     // The node's own block: a blackhole, so nothing for an unused address of it leaves the node.
-    `route replace blackhole ${self.block}`,
+    `route replace blackhole ${self.block} src ${self.underlay}`,
     ...others.flatMap((o) => [
       `neigh replace ${o.address} lladdr ${o.mac} dev ${VXLAN.device} nud permanent`,
-      `route replace ${o.block} via ${o.address} dev ${VXLAN.device} onlink`,
+      `route replace ${o.block} via ${o.address} dev ${VXLAN.device} onlink src ${self.underlay}`,
     ]),
   ];
+}
+
+/**
+ * The route to a pod on its node, as Felix programs it for the pod's host-side interface: scope
+ * link, the node's fabric address as its source. Without a source the kernel picks the first
+ * global address of the node, because the interface has none: on a Vagrant VM the NAT address
+ * 10.0.2.15, which then answers the pod's traceroute as its first hop (desk review item 7).
+ */
+export function workloadRouteLine(podAddress: string, hostInterface: string, nodeAddress: string): string {
+  return `route add ${podAddress}/32 dev ${hostInterface} scope link src ${nodeAddress}`;
 }
 
 /** The `bridge -batch` lines of the forwarding entries: every other node's MAC to its fabric address. */

@@ -3,10 +3,11 @@ import type { KernelRoutesOf } from "../fabric/routes-of.js";
 import type { OverlayEncapsulation, PodNetworkMode } from "../calico/modes.js";
 import { UnknownNodeError } from "../errors.js";
 import { nodeNames, type Topology } from "../topology/model.js";
+import type { ProvisionLog } from "../provision/evidence.js";
 import type { LabPlan } from "../provision/plan.js";
 import type { CommandRunner } from "../transport/runner.js";
 
-export type { LabPlan };
+export type { LabPlan, ProvisionLog };
 
 /** One prerequisite, checked before anything is created. */
 export interface PreflightCheck {
@@ -91,6 +92,11 @@ export interface LabDriver {
   runner(node: string): CommandRunner;
   /** Every switch's kernel routes at once, where the driver can read them cheaper than one probe a switch. */
   readonly kernelRoutesOf?: KernelRoutesOf;
+  /**
+   * What the provisioner (lab/provision/) did to each switch in the bring-up that built this lab,
+   * in topology order, as the driver kept it; none when its switches were not provisioned.
+   */
+  provisionLogs?(): ProvisionLog[];
   /** Releases what this process holds open to reach the lab (SSH connections); the lab stays as it is. Idempotent. */
   close?(): Promise<void>;
   // Capabilities some labs have: absent when a driver cannot provide them at all; scenarios that

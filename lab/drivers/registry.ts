@@ -14,7 +14,7 @@ import { InventoryDriver } from "./inventory/inventory-driver.js";
 import { NetnsDriver } from "./netns/netns-driver.js";
 import { NetnsSshDriver } from "./netns/sshd.js";
 import { SshPool } from "../transport/ssh/pool.js";
-import { vagrantBoxes, vagrantSwitchImage } from "./vagrant/settings.js";
+import { vagrantBoxes, vagrantSwitchFrr, vagrantSwitchImage } from "./vagrant/settings.js";
 import { VagrantDriver } from "./vagrant/vagrant-driver.js";
 
 export { DEFAULT_DRIVER } from "./choice.js";
@@ -28,7 +28,7 @@ export function driverFor(choice: DriverChoice, t: Topology, env: NodeJS.Process
       return new InventoryDriver(t, loadInventory(choice.inventory, t));
     case "vagrant": {
       const ssh = new SshPool();
-      return new VagrantDriver(t, { ssh: (endpoint) => ssh.runner(endpoint), provider: choice.provider, boxes: vagrantBoxes(t, env), switchImage: vagrantSwitchImage(t, env) });
+      return new VagrantDriver(t, { ssh: (endpoint) => ssh.runner(endpoint), provider: choice.provider, boxes: vagrantBoxes(t, env), switchImage: vagrantSwitchImage(t, env), switchFrr: vagrantSwitchFrr(t, env) });
     }
   }
 }

@@ -37,6 +37,16 @@ test("notReadyFindings and readyFindings: part 2 (NotReady, no network plugin) a
   assert.match(readyFindings(t, beforeCalico)[0] ?? "", /^k8s-master-l1-1 is NotReady: KubeletNotReady: container runtime network not ready: .* \(expected Ready\)$/);
 });
 
+test("calicoNodeFindings: a pod being deleted does not count, though Running and ready; its replacement does (desk review item 9)", () => {
+  // k8s-node-l2-1: the old calico-node (deletionTimestamp set, Running, ready) listed before the new one (Running, not ready yet).
+  const pods = parseKubernetesPods(stdout("kubectl-constructed-pods-calico-node-one-terminating.json"));
+  assert.deepEqual(calicoNodeFindings(t, pods), ["calico-node-q7w4n on k8s-node-l2-1 is Running, not ready (expected Running and ready)"]);
+  const replacementReady = pods.map((p) => (p.name === "calico-node-q7w4n" ? { ...p, ready: true } : p));
+  assert.deepEqual(calicoNodeFindings(t, replacementReady), []);
+  const onlyTheOld = pods.filter((p) => p.name !== "calico-node-q7w4n");
+  assert.deepEqual(calicoNodeFindings(t, onlyTheOld), ["calico-node-dx8pw on k8s-node-l2-1 is Running, terminating (expected Running and ready)"]);
+});
+
 test("calicoNodeFindings: a calico-node pod not ready, and a host without one", () => {
   const pods = parseKubernetesPods(stdout("kubectl-constructed-pods-calico-node-one-not-ready.json"));
   assert.deepEqual(calicoNodeFindings(t, pods), ["calico-node-dx8pw on k8s-node-l2-1 is Running, not ready (expected Running and ready)"]);

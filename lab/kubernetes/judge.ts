@@ -14,11 +14,20 @@ import type { Topology } from "../topology/model.js";
 /** Vagrant's NAT address: what a kubelet without --node-ip registers with. */
 const VAGRANT_NAT_ADDRESS = "10.0.2.15";
 
-/** Running, every container ready. */
-export const runningAndReady = (pod: KubernetesPod): boolean => pod.phase === "Running" && pod.ready;
+/** Running, every container ready, and not being deleted. */
+export const runningAndReady = (pod: KubernetesPod): boolean => pod.phase === "Running" && pod.ready && !pod.terminating;
 
-/** "Running", "Running, not ready", "Pending, not ready". */
-export const podState = (pod: KubernetesPod): string => `${pod.phase}${pod.ready ? "" : ", not ready"}`;
+/** "Running", "Running, not ready", "Pending, not ready", "Running, terminating". */
+export const podState = (pod: KubernetesPod): string => `${pod.phase}${pod.ready ? "" : ", not ready"}${pod.terminating ? ", terminating" : ""}`;
+
+/**
+ * The pod that stands for a node among `pods` (one per node, as a DaemonSet's): the one not being
+ * deleted, when its predecessor still terminates beside it; a terminating one only when it is all there is.
+ */
+export function podOnNode(pods: readonly KubernetesPod[], node: string): KubernetesPod | undefined {
+  const on = pods.filter((p) => p.node === node);
+  return on.find((p) => !p.terminating) ?? on[0];
+}
 
 /** Each host of the topology with the node it registered as; the findings for those that did not. */
 function registered(t: Topology, nodes: readonly KubernetesNode[]) {
@@ -72,7 +81,7 @@ export function readyFindings(t: Topology, nodes: readonly KubernetesNode[]): st
 /** A calico-node pod on every host, Running and ready. */
 export function calicoNodeFindings(t: Topology, pods: readonly KubernetesPod[]): string[] {
   return t.hosts.flatMap((h) => {
-    const pod = pods.find((p) => p.node === h.name);
+    const pod = podOnNode(pods, h.name);
     if (!pod) return [`no calico-node pod runs on ${h.name} (calico-node pods: ${pods.map((p) => `${p.name} on ${p.node ?? "no node"}`).join(", ") || "none"})`];
     return runningAndReady(pod) ? [] : [`${pod.name} on ${h.name} is ${podState(pod)} (expected Running and ready)`];
   });

@@ -358,3 +358,34 @@ test("bgpTable: FRR 7.5's `show ip bgp json` reads as FRR 8.4's", async () => {
     },
   ]);
 });
+
+// ---------------------------------------------------------------------------------------------
+// FRR 4.0 (Cumulus Linux 3.7): constructed from FRR's source at tag frr-4.0, see fixtures/README.md.
+
+test("bgpTable: FRR 4.0's table (aspath, no localAS, no next-hop hostname) reads as FRR 8.4's, the AS unknown", async () => {
+  const old = await bgpTable(new FakeRunner("spine1", { [TABLE]: { stdout: fixture("frr-4.0-constructed-bgp-table-spine1.json") } }));
+  const now = await bgpTable(new FakeRunner("spine1", { [TABLE]: { stdout: fixture("frr-8.4-bgp-table-spine1.json") } }));
+  assert.equal(old.value.routerId, "172.16.255.1");
+  assert.equal(old.value.localAs, undefined);
+  const withoutHostnames = (t: typeof now.value) =>
+    Object.fromEntries(Object.entries(t.routes).map(([prefix, paths]) => [prefix, paths.map((p) => ({ ...p, nextHops: p.nextHops.map((h) => h.ip) }))]));
+  assert.deepEqual(withoutHostnames(old.value), withoutHostnames(now.value), "the same table, path for path, as FRR 8.4 printed it");
+  assert.deepEqual(old.value.routes["172.16.255.2/32"]?.map((p) => [p.asPath, p.best, p.multipath]), [["65102 65002", false, true], ["65101 65002", true, false]]);
+});
+
+test("bgpTable: a path with neither path nor aspath is a ProbeError naming where", async () => {
+  const broken = fixture("frr-4.0-constructed-bgp-table-spine1.json").replace('"aspath": "65101", ', "");
+  await assert.rejects(bgpTable(new FakeRunner("spine1", { [TABLE]: { stdout: broken } })), {
+    message: /printed JSON we cannot read: routes\["10\.0\.101\.0\/24"\]\[0\]\.path: no AS path: neither "path" \(FRR 7\.0 on\) nor "aspath" \(before 7\.4\)/,
+  });
+});
+
+test("bgpSummary: FRR 4.0's summary (prefixReceivedCount, no peerState, no localAs per peer) reads as FRR 8.4's", async () => {
+  const { value } = await summaryOf("leaf1", "frr-4.0-constructed-bgp-summary-leaf1-established.json");
+  assert.equal(value.routerId, "172.16.255.101");
+  assert.equal(value.localAs, 65101);
+  assert.deepEqual(value.peers.map((p) => [p.address, p.remoteAs, p.state, p.established, p.adminShutdown, p.prefixesReceived]), [
+    ["172.16.0.0", 65001, "Established", true, false, 3],
+    ["172.16.0.4", 65002, "Established", true, false, 3],
+  ]);
+});

@@ -1,7 +1,8 @@
 /**
  * BGP probes over FRR's vtysh JSON. Schemas follow what FRR 8.4 prints (fixtures/frr-8.4-*):
  * lenient about keys we do not read, strict about those we do. Older FRR (7.x, as in Cumulus
- * Linux 4) differs in ways the parsers accept too, each with a published output in fixtures/.
+ * Linux 4; 4.0, as in Cumulus Linux 3.7) differs in ways the parsers accept too, each with a
+ * published output, or one constructed from that release's source, in fixtures/.
  */
 import { z } from "zod";
 import type { CommandResult, CommandRunner } from "../transport/runner.js";
@@ -169,7 +170,8 @@ export interface BgpPath {
 
 export interface BgpTable {
   readonly routerId: string;
-  readonly localAs: number;
+  /** Undefined from FRR before 7.0 (Cumulus Linux 3.7's 4.0), whose table header has no localAS. */
+  readonly localAs: number | undefined;
   /** Prefix in CIDR form ("10.0.101.0/24") to its paths, in FRR's order. */
   readonly routes: Readonly<Record<string, readonly BgpPath[]>>;
 }
@@ -180,17 +182,21 @@ const tablePathSchema = z.looseObject({
   bestpath: z.boolean().optional(),
   multipath: z.boolean().optional(),
   peerId: z.string().min(1),
-  path: z.string(),
+  // The AS path: `path` from FRR 7.0 on, `aspath` before (and both in 7.0-7.3); bgpd/bgp_route.c
+  // route_vty_out at frr-4.0, frr-7.0 ("aspath" will be deprecated) and frr-7.4.
+  path: z.string().optional(),
+  aspath: z.string().optional(),
   origin: z.enum(["IGP", "EGP", "incomplete"]),
   nexthops: z
     .array(z.looseObject({ ip: z.string().min(1), hostname: z.string().optional() }))
     .min(1),
-});
+}).refine((p) => p.path !== undefined || p.aspath !== undefined, { message: 'no AS path: neither "path" (FRR 7.0 on) nor "aspath" (before 7.4)', path: ["path"] });
 
 const tableSchema = z.looseObject({
   routerId: z.ipv4(),
-  // Sic: the table says localAS where the summary says as.
-  localAS: asNumber,
+  // Sic: the table says localAS where the summary says as. FRR 4.0-6.0 print none
+  // (bgp_show_table's header at frr-4.0: vrfId, vrfName, tableVersion, routerId, routes).
+  localAS: asNumber.optional(),
   routes: z.record(z.string(), z.array(tablePathSchema)),
 });
 
@@ -200,7 +206,10 @@ const warningSchema = z.looseObject({ warning: z.string() });
 /** FRR's peerId for a route that no neighbor sent. */
 const LOCAL_PEER_ID = "(unspec)";
 
-/** Parses `show bgp ipv4 unicast json` (FRR 8.4; FRR 7.5 prints the same shape: fixtures/frr-7.5-bgp-table-*). */
+/**
+ * Parses `show bgp ipv4 unicast json` (FRR 8.4; FRR 7.5 prints the same shape: fixtures/frr-7.5-bgp-table-*;
+ * FRR 4.0 its own: fixtures/frr-4.0-constructed-bgp-table-*).
+ */
 export function parseBgpTable(result: CommandResult): BgpTable {
   requireSuccess(result);
   const json = parseJson(result.stdout);
@@ -210,18 +219,19 @@ export function parseBgpTable(result: CommandResult): BgpTable {
   const data = validateOutput(json, tableSchema);
   const routes: Record<string, readonly BgpPath[]> = {};
   for (const [prefix, paths] of Object.entries(data.routes)) {
-    routes[prefix] = paths.map(
-      (path): BgpPath => ({
+    routes[prefix] = paths.map((path): BgpPath => {
+      const asPath = path.path ?? path.aspath ?? ""; // one of them is there: the schema's refine
+      return {
         nextHops: path.nexthops.map((hop) => ({ ip: hop.ip, hostname: hop.hostname })),
-        asPath: path.path,
-        asNumbers: (path.path.match(/\d+/g) ?? []).map(Number),
+        asPath,
+        asNumbers: (asPath.match(/\d+/g) ?? []).map(Number),
         origin: path.origin,
         valid: path.valid ?? false,
         best: path.bestpath ?? false,
         multipath: path.multipath ?? false,
         peerId: path.peerId === LOCAL_PEER_ID ? undefined : path.peerId,
-      }),
-    );
+      };
+    });
   }
   return { routerId: data.routerId, localAs: data.localAS, routes };
 }

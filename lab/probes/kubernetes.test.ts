@@ -39,6 +39,15 @@ test("calicoNodePods: one per node, the one on k8s-node-l2-1 not ready", async (
   ]);
 });
 
+test("calicoNodePods: a pod being deleted (metadata.deletionTimestamp) is terminating, the others are not", async () => {
+  const { value } = await calicoNodePods(kubectl({ [PODS]: { stdout: fixture("kubectl-constructed-pods-calico-node-one-terminating.json") } }));
+  assert.deepEqual(value.filter((p) => p.node === "k8s-node-l2-1").map((p) => [p.name, p.phase, p.ready, p.terminating]), [
+    ["calico-node-dx8pw", "Running", true, true],
+    ["calico-node-q7w4n", "Running", false, false],
+  ]);
+  assert.equal(value.filter((p) => p.terminating).length, 1);
+});
+
 test("kubernetesNodes: an unreachable API server is a ProbeError with kubectl's words", async () => {
   const stderr = "The connection to the server 10.0.101.10:6443 was refused - did you specify the right host or port?\n";
   await assert.rejects(kubernetesNodes(kubectl({ [NODES]: { stderr, exitCode: 1 } })), (error: unknown) => error instanceof ProbeError && /was refused/.test(error.message));

@@ -70,10 +70,16 @@ export interface KubernetesPod {
   readonly ready: boolean;
   /** Its address (status.podIP), once it has one; a hostNetwork pod's is its node's. */
   readonly address: string | undefined;
+  /**
+   * Being deleted (metadata.deletionTimestamp set: "set by the server when a graceful deletion is
+   * requested", Kubernetes API reference, ObjectMeta). Such a pod may still be Running and ready
+   * while its replacement starts (a DaemonSet's rollout): it counts for nothing.
+   */
+  readonly terminating: boolean;
 }
 
 const podSchema = z.looseObject({
-  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional(), deletionTimestamp: z.string().min(1).optional() }),
   spec: z.looseObject({ nodeName: z.string().optional() }),
   status: z.looseObject({
     phase: z.string(),
@@ -92,6 +98,7 @@ export function parseKubernetesPods(result: CommandResult): KubernetesPod[] {
     phase: pod.status.phase,
     ready: (pod.status.containerStatuses ?? []).length > 0 && (pod.status.containerStatuses ?? []).every((c) => c.ready),
     address: pod.status.podIP,
+    terminating: pod.metadata.deletionTimestamp !== undefined,
   }));
 }
 

@@ -56,6 +56,8 @@ export interface MachinePlan {
   readonly machine: string;
   /** How FRR runs there (packaged, embedded, ...). */
   readonly frr: string;
+  /** Its FRR release, as the rendered frr.conf assumes it (lab/render/frr-release.ts); none on a host. */
+  readonly release?: string;
   readonly steps: readonly ProvisionStep[];
 }
 
@@ -167,7 +169,7 @@ export function planSwitch(t: Topology, sw: Switch, frr: FrrTarget): MachinePlan
     files: [{ path: frr.daemonsFile(sw.name), content: daemons }],
     fix: `FRR must be installed (${frr.install}): its directory and user frr come with it`,
   });
-  const config = renderFrrConfig(t, sw);
+  const config = renderFrrConfig(t, sw, frr.release);
   const target = frr.configFile(sw.name);
   const candidate = `${target}.fabricspec-new`;
   steps.push({
@@ -184,7 +186,7 @@ export function planSwitch(t: Topology, sw: Switch, frr: FrrTarget): MachinePlan
     fix: `FRR must be installed (${frr.install})`,
   });
   steps.push(...frr.load(sw.name));
-  return { machine: sw.name, frr: frr.name, steps };
+  return { machine: sw.name, frr: frr.name, release: frr.release.name, steps };
 }
 
 function missingInterfaceFix(name: string, peer: string): string {
@@ -193,7 +195,7 @@ function missingInterfaceFix(name: string, peer: string): string {
 
 /** The plan as a person reads it: per step, what is checked, the commands, and the files with their content. */
 export function formatMachinePlan(plan: MachinePlan): string {
-  const out = [`${plan.machine} (FRR ${plan.frr}):`];
+  const out = [`${plan.machine} (FRR ${plan.frr}${plan.release === undefined ? "" : `, release ${plan.release}`}):`];
   plan.steps.forEach((step, n) => {
     out.push(`  ${n + 1}. ${step.name}${step.rerunAfterChange ? " (also when an earlier step changed something)" : ""}`);
     for (const c of step.checks) out.push(`     in place when: ${formatCommand(c.argv)}${c.stdoutIncludes?.length ? ` shows ${c.stdoutIncludes.map((s) => JSON.stringify(s)).join(", ")}` : " exits 0"}`);

@@ -5,6 +5,7 @@
  * here; the embedded lab's, daemon by daemon, is its driver's (lab/drivers/netns/provision.ts).
  */
 import { FRR_INSTALL, frrService, PACKAGED_FRR } from "../kinds/frr.js";
+import { FRR_CURRENT, type FrrRelease } from "../render/frr-release.js";
 import type { ProvisionStep } from "./plan.js";
 
 export interface FrrTarget {
@@ -12,6 +13,8 @@ export interface FrrTarget {
   readonly name: string;
   /** How FRR is installed there, for fixes. */
   readonly install: string;
+  /** Its FRR release: what the rendered frr.conf may say (lab/render/frr-release.ts). */
+  readonly release: FrrRelease;
   daemonsFile(sw: string): string;
   configFile(sw: string): string;
   /** vtysh as it reaches this switch's FRR (for the dry run, `vtysh -C`). */
@@ -20,10 +23,11 @@ export interface FrrTarget {
   load(sw: string): ProvisionStep[];
 }
 
-/** FRR as Debian and Cumulus Linux package it: the frr service reads /etc/frr/daemons and frr.conf. */
-export const PACKAGED_TARGET: FrrTarget = {
+/** FRR as Debian and Cumulus Linux package it, of a release: the frr service reads /etc/frr/daemons and frr.conf. */
+export const packagedTarget = (release: FrrRelease): FrrTarget => ({
   name: "packaged",
   install: FRR_INSTALL,
+  release,
   daemonsFile: () => "/etc/frr/daemons",
   configFile: () => PACKAGED_FRR.configFile,
   vtysh: () => PACKAGED_FRR.vtysh,
@@ -38,4 +42,7 @@ export const PACKAGED_TARGET: FrrTarget = {
       fix: `see \`journalctl -u ${PACKAGED_FRR.service}\` on the switch; FRR must be installed (${FRR_INSTALL})`,
     },
   ],
-};
+});
+
+/** Packaged FRR 7.4 or later (Debian 12's 8.4; an inventory's switches). */
+export const PACKAGED_TARGET: FrrTarget = packagedTarget(FRR_CURRENT);

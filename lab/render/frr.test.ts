@@ -8,6 +8,7 @@ import { parse, stringify } from "yaml";
 import { BLOG_TOPOLOGY, loadTopology, parseTopology } from "../topology/load.js";
 import { bgpPeers, findSwitch, type Switch, type Topology } from "../topology/model.js";
 import { CONNECTED_ROUTE_MAP, FRR_DAEMONS, renderDaemonConfigs, renderFrrConfig } from "./frr.js";
+import { FRR_CURRENT, frrRelease } from "./frr-release.js";
 
 const blog = loadTopology();
 
@@ -57,6 +58,21 @@ test("leaf1's integrated frr.conf, line by line", () => {
       ["line vty", "!"],
     ),
   );
+});
+
+test("for FRR 4.0 (Cumulus Linux 3.7), the same frr.conf without `no zebra nexthop kernel enable`, which 4.0's zebra does not have", () => {
+  // zebra/zebra_vty.c defines `[no] zebra nexthop kernel enable` from frr-7.4 on, not at frr-7.3
+  // or frr-4.0; every other command rendered here is in frr-4.0's bgpd/bgp_vty.c, zebra and lib.
+  for (const version of ["4.0", "4.0+cl3u13", "7.3"]) {
+    assert.equal(
+      renderFrrConfig(blog, sw("leaf1"), frrRelease(version)),
+      lines(header("leaf1", "172.16.255.101/32, 10.0.101.0/24"), ["service integrated-vtysh-config", "!", "ip forwarding", "!"], LEAF1_BGPD, ["line vty", "!"]),
+      version,
+    );
+  }
+  for (const version of ["7.4", "8.4.4", "10.2"]) assert.match(renderFrrConfig(blog, sw("leaf1"), frrRelease(version)), /^no zebra nexthop kernel enable$/m, version);
+  assert.equal(renderFrrConfig(blog, sw("leaf1")), renderFrrConfig(blog, sw("leaf1"), FRR_CURRENT), "7.4 or later unless told");
+  assert.throws(() => frrRelease("cumulus"), /^UsageError: FRR version "cumulus" is not a version: expected MAJOR\.MINOR, e\.g\. 4\.0 or 8\.4$/);
 });
 
 test("spine1's per-daemon split: zebra forwards, bgpd peers with both leaves, staticd has only the header", () => {

@@ -2,14 +2,15 @@
  * FRR configuration rendered from the topology: the same text on every driver (the netns lab,
  * Vagrant switches, a real Cumulus or FRR switch).
  */
+import { FRR_CURRENT, type FrrRelease } from "./frr-release.js";
 import { advertisedPrefixes, bgpPeers, familyOf, isDualStack, type BgpPeer, type Family, type Switch, type Topology } from "../topology/model.js";
 
 /** The route-map that picks what `redistribute connected` may advertise. */
 export const CONNECTED_ROUTE_MAP = "FABRIC-CONNECTED";
 
-/** The integrated frr.conf of one switch. */
-export function renderFrrConfig(t: Topology, sw: Switch): string {
-  return text([...header(t, sw), "service integrated-vtysh-config", "!", ...zebra(t), ...bgpd(t, sw), "line vty", "!"]);
+/** The integrated frr.conf of one switch, for the FRR release it runs (./frr-release.ts). */
+export function renderFrrConfig(t: Topology, sw: Switch, release: FrrRelease = FRR_CURRENT): string {
+  return text([...header(t, sw), "service integrated-vtysh-config", "!", ...zebra(t, release), ...bgpd(t, sw), "line vty", "!"]);
 }
 
 /** The FRR daemons a switch runs, each with its own part of the configuration. */
@@ -45,11 +46,12 @@ function header(t: Topology, sw: Switch): string[] {
  * zebra's part: a switch forwards. Routes carry their next hops inline instead of as kernel
  * nexthop objects: FRR 8.4's zebra loses an ECMP leg for good when a link flaps with kernel
  * nexthop groups on (the kernel drops the leg, zebra never re-adds it; FRRouting/frr#12239),
- * which the resilience scenarios catch.
+ * which the resilience scenarios catch. A release without the command (before 7.4) has no kernel
+ * nexthop objects to turn off, and would reject the line.
  */
-function zebra(t: Topology): string[] {
+function zebra(t: Topology, release: FrrRelease = FRR_CURRENT): string[] {
   // Dual stack, the switch routes IPv6 too: a namespace starts with IPv6 forwarding off.
-  return ["ip forwarding", ...(isDualStack(t) ? ["ipv6 forwarding"] : []), "no zebra nexthop kernel enable", "!"];
+  return ["ip forwarding", ...(isDualStack(t) ? ["ipv6 forwarding"] : []), ...(release.kernelNexthopCommand ? ["no zebra nexthop kernel enable"] : []), "!"];
 }
 
 function bgpd(t: Topology, sw: Switch): string[] {

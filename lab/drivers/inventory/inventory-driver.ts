@@ -5,6 +5,9 @@
  * refused login, host key mismatch, sudo wanting a password, vtysh or ping or traceroute missing,
  * vtysh not reaching FRR. It throws before any scenario runs when anything is wrong.
  */
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { LabError, PreflightError, UsageError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
@@ -19,6 +22,7 @@ import { describeEndpoint, expandTokens, type SshEndpoint } from "../../transpor
 import { SshError, type SshFailure } from "../../transport/ssh/errors.js";
 import { SshPool } from "../../transport/ssh/pool.js";
 import { waitForFabric } from "../../fabric/converge.js";
+import { keepProvisionLog, readProvisionLogs, type ProvisionLog } from "../../provision/evidence.js";
 import { planFabric, provisionFabric } from "../../provision/provision.js";
 import { PACKAGED_TARGET } from "../../provision/target.js";
 import {
@@ -66,10 +70,15 @@ const CHECK_TIMEOUT_MS = 20_000;
 export class InventoryDriver implements LabDriver {
   readonly name = "inventory";
 
+  /**
+   * @param logDir where bring-up keeps each switch's provisioning log (provision: true); default a
+   *   directory of this machine's temporary files named for the inventory file
+   */
   constructor(
     readonly topology: Topology,
     readonly inventory: Inventory,
     private readonly pool: ConnectionPool = new SshPool(),
+    private readonly logDir: string = join(tmpdir(), `fabricspec-provision-${createHash("sha256").update(resolve(inventory.source)).digest("hex").slice(0, 12)}`),
   ) {}
 
   private entry(node: string): InventoryNode {
@@ -162,10 +171,20 @@ export class InventoryDriver implements LabDriver {
     const phases: Phase[] = [{ name: "preflight", ms, detail: `${checks.length} nodes over SSH` }];
     if (this.inventory.provision) {
       const timed = phaseTimer(phases, progress, options.signal);
-      await timed("provisioning", () => provisionFabric(this.topology, (node) => this.runner(node), PACKAGED_TARGET, { progress }), `${this.topology.switches.length} switches over SSH`);
+      const log = (l: ProvisionLog): void => keepProvisionLog(this.provisionLogFile(l.machine), l);
+      await timed("provisioning", () => provisionFabric(this.topology, (node) => this.runner(node), PACKAGED_TARGET, { progress, log }), `${this.topology.switches.length} switches over SSH`);
       await timed("convergence", () => waitForFabric(this.topology, (node) => this.runner(node), budgets(this.topology.bgp).convergence, options.signal));
     }
     return { reused: true, phases };
+  }
+
+  /** Each switch's log from this inventory's last bring-up, when it provisions (provision: true). */
+  provisionLogs(): ProvisionLog[] {
+    return this.inventory.provision ? readProvisionLogs(this.topology.switches.map((sw) => sw.name), (m) => this.provisionLogFile(m)) : [];
+  }
+
+  private provisionLogFile(machine: string): string {
+    return join(this.logDir, `${machine}.log`);
   }
 
   /** What `up` does: nothing is built; with `provision: true`, the switches are provisioned. */

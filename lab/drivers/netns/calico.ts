@@ -1,7 +1,8 @@
 /**
  * Calico's data plane on the embedded lab, for real: per Kubernetes node a BIRD 1.6 in the node's
  * namespace with the configuration generated from the Calico resources (as calico-node's confd
- * generates it), a test pod as a namespace behind a veth (a /32 route to it on the node, proxy ARP
+ * generates it), a test pod as a namespace behind a veth (a /32 route to it on the node, from the
+ * node's fabric address as Felix programs it with deviceRouteSourceAddress, proxy ARP
  * for its gateway 169.254.1.1, as Calico's CNI plugin and Felix program it), and either the leaves
  * in peering mode, or the VXLAN overlay as Felix programs it (lab/calico/felix.ts): the node-to-node
  * mesh carries the blocks between the BIRDs, the vxlan.calico devices carry the pods' packets, and
@@ -14,7 +15,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyVtysh, leafPeeringCommands, leafUnpeeringCommands } from "../../calico/fabric.js";
-import { VXLAN, vxlanFdbLines, vxlanIpLines, vxlanTunnel } from "../../calico/felix.js";
+import { VXLAN, vxlanFdbLines, vxlanIpLines, vxlanTunnel, workloadRouteLine } from "../../calico/felix.js";
 import { leafSessionFindings, meshSessionFindings, noPodRouteFindings, podRouteFindings, vxlanRouteFindings } from "../../calico/judge.js";
 import { overlayFromEnvironment, type CalicoMode } from "../../calico/modes.js";
 import { calicoPlan, type CalicoPlan } from "../../calico/resources.js";
@@ -161,7 +162,7 @@ export class NetnsPodNetworks {
         // It forwards for its pods and answers ARP for their gateway at once (as Felix sets it: the
         // kernel's default delays proxy ARP by up to 0.8 s).
         sysctls: ["net.ipv4.ip_forward=1", `net.ipv4.conf.${n.pod.hostInterface}.proxy_arp=1`, `net.ipv4.neigh.${n.pod.hostInterface}.proxy_delay=0`],
-        addressLines: [`link set ${n.pod.hostInterface} up`, `route add ${n.pod.address}/32 dev ${n.pod.hostInterface} scope link`, ...(vxlan?.ipLines ?? [])],
+        addressLines: [`link set ${n.pod.hostInterface} up`, workloadRouteLine(n.pod.address, n.pod.hostInterface, n.address), ...(vxlan?.ipLines ?? [])],
         batches: [
           {
             program: "ip",

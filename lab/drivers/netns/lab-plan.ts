@@ -4,6 +4,7 @@
  */
 import { daemonArgv, FRR_DAEMONS, frrFiles } from "../../kinds/frr.js";
 import { renderDaemonConfigs } from "../../render/frr.js";
+import { FRR_CURRENT } from "../../render/frr-release.js";
 import { planFabric } from "../../provision/provision.js";
 import type { LabPlan, MachinePlan } from "../../provision/plan.js";
 import type { Topology } from "../../topology/model.js";
@@ -39,6 +40,7 @@ export function netnsLabPlan(t: Topology, options: { readonly ssh: boolean; read
       machines.push({
         machine: sw.name,
         frr: "embedded",
+        release: FRR_CURRENT.name,
         steps: [
           { name: "sysctls", checks: [], commands: [{ argv: ["sysctl", "-qw", ...NO_ICMP_RATE_LIMIT, ...ipv6Sysctls(sw)] }], fix: "" },
           addressing(sw.name),

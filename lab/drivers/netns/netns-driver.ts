@@ -5,7 +5,7 @@
  * what runs on them is their kind's (lab/kinds/): FRR on every switch, calico-node's BIRD on hosts.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { settleBounded } from "../../bounded.js";
 import { describeError, LabBusyError, LabError, UsageError } from "../../errors.js";
@@ -18,10 +18,11 @@ import { FRR_DAEMONS, FRR_SWITCH, type FrrDaemon } from "../../kinds/frr.js";
 import { rewriting, type NodeKind } from "../../kinds/kind.js";
 import { isAlive } from "../../lock.js";
 import { findNode, findSwitch, nodeNames, type Switch, type Topology } from "../../topology/model.js";
+import { keepProvisionLog, readProvisionLogs } from "../../provision/evidence.js";
 import { provisionFabric } from "../../provision/provision.js";
 import { runLocal } from "../../transport/local.js";
-import { formatCommand, type CommandRunner } from "../../transport/runner.js";
-import { phaseTimer, unknownNode, unknownSwitch, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult, type LabPlan } from "../driver.js";
+import type { CommandRunner } from "../../transport/runner.js";
+import { phaseTimer, unknownNode, unknownSwitch, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult, type LabPlan, type ProvisionLog } from "../driver.js";
 import type { NetnsAddon, NetnsContext, NodeStart } from "./addons.js";
 import { NetnsPodNetworks } from "./calico.js";
 import { NetnsKubernetes } from "./kubernetes.js";
@@ -41,6 +42,8 @@ import { frrCrashLogDirs, frrDaemonSpec, prepareSwitch } from "./switches.js";
 import { teardown } from "./teardown.js";
 
 const quiet: Progress = () => {};
+
+const provisionLogFile = (sw: string): string => join(nodeDir(sw), "provision.log");
 
 export class NetnsDriver implements LabDriver {
   readonly name = "netns";
@@ -163,28 +166,29 @@ export class NetnsDriver implements LabDriver {
 
   /**
    * The switches built by the provisioner through this driver's runners (SSH), as on real machines;
-   * each one's checks and commands with their output kept in its directory (provision.log), then
-   * the daemons it started recorded.
+   * each one's log (lab/provision/evidence.ts) kept in its directory (provision.log), then the
+   * daemons it started recorded.
    */
   private async provision(progress: Progress): Promise<void> {
-    const logs = new Map<string, string[]>();
     const loading = new Set<string>(); // switches on which the provisioner started daemons
     try {
       await provisionFabric(this.topology, (node) => this.runner(node), EMBEDDED_TARGET, {
         progress,
         observe: (machine, step, r) => {
-          const log = logs.get(machine) ?? [];
-          logs.set(machine, log);
           if (step === "load FRR" && r.command[0] !== "pgrep") loading.add(machine);
-          log.push(`[${step}] $ ${formatCommand(r.command)}  (exit ${r.exitCode}, ${r.durationMs} ms)`, ...[r.stdout, r.stderr].filter((t) => t.trim() !== "").map((t) => t.trimEnd()));
         },
+        log: (log) => keepProvisionLog(provisionLogFile(log.machine), log),
       });
     } finally {
-      for (const [machine, log] of logs) writeFileSync(join(nodeDir(machine), "provision.log"), `${log.join("\n")}\n`);
       // Whatever the provisioner started is the lab's, also when it failed: teardown stops it by PID.
       // (Waited for only where daemons were started: a switch that failed earlier has none to wait for.)
       for (const sw of this.topology.switches) await recordProvisionedDaemons(sw.name, this.record, loading.has(sw.name));
     }
+  }
+
+  /** Each switch's provision.log, when this lab's switches are provisioned (FABRICSPEC_PROVISION=ssh). */
+  provisionLogs(): ProvisionLog[] {
+    return this.provisioned ? readProvisionLogs(this.topology.switches.map((sw) => sw.name), provisionLogFile) : [];
   }
 
   /** A lab that `fabricspec lab up` left running is tested as it is, even degraded: it may be broken on purpose. */

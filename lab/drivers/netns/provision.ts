@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { LabError } from "../../errors.js";
 import { daemonArgv, FRR_DAEMONS, FRR_INSTALL, frrFiles, frrUser, readyWhen, VTYSH } from "../../kinds/frr.js";
 import type { FrrTarget } from "../../provision/target.js";
+import { FRR_CURRENT } from "../../render/frr-release.js";
 import { waitForPid } from "./daemons.js";
 import { isRecorded } from "./processes.js";
 import { nodeDir, type LabProcess, type LabRecord } from "./state.js";
@@ -24,6 +25,7 @@ const configOf = (sw: string): string => join(nodeDir(sw), "frr.conf");
 export const EMBEDDED_TARGET: FrrTarget = {
   name: "embedded",
   install: FRR_INSTALL,
+  release: FRR_CURRENT, // Debian 12's FRR 8.4
   daemonsFile: (sw) => join(nodeDir(sw), "daemons"),
   configFile: configOf,
   // The full path: a runner's own rewrite of `vtysh` (NetnsDriver.nodeCommand) does not apply again.

@@ -2,11 +2,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { FRR_CURRENT, frrRelease, type FrrRelease } from "../../render/frr-release.js";
 import type { Topology } from "../../topology/model.js";
 import { VAGRANT_DIR } from "./vagrant-driver.js";
 
 interface Settings {
-  images: Record<string, { box: string }>;
+  images: Record<string, { box: string; frr?: string }>;
   default: Record<string, string | number>;
   [topology: string]: unknown;
 }
@@ -28,4 +29,10 @@ export function vagrantBoxes(t: Topology, env: NodeJS.ProcessEnv = process.env):
   const switchBox = env.FABRICSPEC_SWITCH_BOX || all.images[image]?.box || image;
   const hostBox = env.VAGRANT_DEFAULT_PROVIDER === "libvirt" ? settings.host_box_libvirt : settings.host_box;
   return [switchBox, env.FABRICSPEC_HOST_BOX || String(hostBox)];
+}
+
+/** The FRR release of the switch image the Vagrantfile will use (its `frr:`; 7.4 or later when it names none). */
+export function vagrantSwitchFrr(t: Topology, env: NodeJS.ProcessEnv = process.env): FrrRelease {
+  const version = settingsOf(t).all.images[vagrantSwitchImage(t, env)]?.frr;
+  return version === undefined ? FRR_CURRENT : frrRelease(String(version));
 }

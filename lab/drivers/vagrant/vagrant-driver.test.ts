@@ -10,6 +10,8 @@ import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
 import { LabError } from "../../errors.js";
 import { FakeMachine } from "../../provision/fake-machine.js";
 import { formatLabPlan } from "../../provision/plan.js";
+import { frrRelease } from "../../render/frr-release.js";
+import { calicoNodeEnv, withCalicoNodeEnv } from "./calico/manifest.js";
 import { VagrantDriver } from "./vagrant-driver.js";
 
 const FAKE_VAGRANT = fileURLToPath(new URL("./fake-vagrant.mjs", import.meta.url));
@@ -118,6 +120,13 @@ test("VagrantDriver.up (with a fake vagrant and a fake SSH): machines, endpoints
   // The switches are configured before the fabric is waited for, the cluster after it.
   assert.ok(commands.indexOf("spine1$ systemctl restart frr") < commands.indexOf("k8s-master-l1-1$ test -f /etc/kubernetes/admin.conf"));
   assert.deepEqual(waits, ["fabric"]);
+  // What the provisioner did, kept per switch for the run's report until the machines are destroyed.
+  const logs = lab.provisionLogs();
+  assert.deepEqual(logs.map((l) => l.machine), ["spine1", "spine2", "leaf1", "leaf2"]);
+  assert.match(logs[2]?.text ?? "", /^leaf1: 12 of 12 steps changed \(forwarding, loopback, link swp51, /);
+  assert.ok(logs[2]?.text.includes("\n   run     $ ip addr replace 172.16.0.1/31 dev swp51  (exit 0, 0 ms)\n"), logs[2]?.text);
+  await lab.down();
+  assert.deepEqual(lab.provisionLogs(), []);
 });
 
 test("VagrantDriver.preflight: a missing box says how to add it, and that Cumulus VX boxes are end-of-life", async () => {
@@ -158,6 +167,8 @@ test("VagrantDriver: no vagrant installed is a failed preflight with its fix", a
 
 const KUBECTL = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
 const MANIFEST = "https://raw.githubusercontent.com/projectcalico/calico/v3.27.3/manifests/calico.yaml";
+/** What the control plane's curl fetches: an excerpt of that manifest, verbatim (fixtures/README.md). */
+const CALICO_MANIFEST_EXCERPT = readFileSync(new URL("./fixtures/calico-v3.27.3-manifest-excerpt.yaml", import.meta.url), "utf8");
 const CALICOCTL = "/usr/local/bin/calicoctl-v3.27.3";
 const CRICTL = "crictl --runtime-endpoint unix:///run/containerd/containerd.sock";
 const HOSTS = ["k8s-master-l1-1", "k8s-node-l1-1", "k8s-node-l1-2", "k8s-node-l2-1", "k8s-node-l2-2"];
@@ -206,12 +217,16 @@ function fakeCluster(log: string[], cluster: FakeCluster) {
         return answer(items.length ? podList(items) : "");
       }
       if (k === "apply -f -") {
-        const applied = JSON.parse(options?.input ?? "{}") as { kind: string; data?: { mode: string } };
-        if (applied.kind === "ConfigMap") cluster.marker = applied.data?.mode;
-        if (applied.kind === "List") cluster.testPods = true;
+        // Calico's manifest is YAML (and holds calico-node's DaemonSet); the driver's own are JSON.
+        if ((options?.input ?? "").includes("\nkind: DaemonSet\n")) cluster.calico = true;
+        else {
+          const applied = JSON.parse(options?.input ?? "{}") as { kind: string; data?: { mode: string } };
+          if (applied.kind === "ConfigMap") cluster.marker = applied.data?.mode;
+          if (applied.kind === "List") cluster.testPods = true;
+        }
         return answer("applied\n");
       }
-      if (k === `apply -f ${MANIFEST}`) cluster.calico = true;
+      if (command === `curl -fsSL --retry 3 ${MANIFEST}`) return answer(CALICO_MANIFEST_EXCERPT);
       if (k?.startsWith(`delete -f ${MANIFEST}`)) cluster.calico = false;
       if (k?.startsWith("delete namespace fabricspec")) cluster.testPods = false;
       if (k?.startsWith("delete configmap fabricspec-pod-network")) cluster.marker = undefined;
@@ -292,8 +307,7 @@ test("VagrantDriver.podNetwork: none to peering (fake vagrant, fake SSH): the le
   assert.deepEqual(kubectlOn(log), [
     "get daemonset/calico-node configmap/fabricspec-pod-network --namespace kube-system --ignore-not-found -o json",
     "apply -f -",
-    `apply -f ${MANIFEST}`,
-    "set env daemonset/calico-node --namespace kube-system IP_AUTODETECTION_METHOD=interface=eth1",
+    "apply -f -",
     "wait --for condition=established --timeout 60s crd/bgpconfigurations.crd.projectcalico.org crd/bgppeers.crd.projectcalico.org crd/ippools.crd.projectcalico.org",
     "label node k8s-master-l1-1 rack=leaf1 --overwrite",
     "label node k8s-node-l1-1 rack=leaf1 --overwrite",
@@ -312,6 +326,7 @@ test("VagrantDriver.podNetwork: none to peering (fake vagrant, fake SSH): the le
       "dpkg --print-architecture",
       `curl -fsSL --retry 3 -o ${CALICOCTL} https://github.com/projectcalico/calico/releases/download/v3.27.3/calicoctl-linux-amd64`,
       `chmod 0755 ${CALICOCTL}`,
+      `curl -fsSL --retry 3 ${MANIFEST}`,
       `env DATASTORE_TYPE=kubernetes KUBECONFIG=/etc/kubernetes/admin.conf ${CALICOCTL} apply -f -`,
     ],
   );
@@ -319,11 +334,15 @@ test("VagrantDriver.podNetwork: none to peering (fake vagrant, fake SSH): the le
   assert.deepEqual(commandsOn(log, "leaf1"), [vtyshLine(LEAF1_PEERING)]);
   assert.equal(commandsOn(log, "leaf2").length, 1);
   assert.deepEqual(commandsOn(log, "spine1"), []);
-  assert.ok(log.indexOf(`leaf2$ ${commandsOn(log, "leaf2")[0]}`) < log.indexOf(`k8s-master-l1-1$ ${KUBECTL} apply -f ${MANIFEST}`));
-  // What was applied: the mode recorded as changing first, the blog's peering.yaml, pinned test pods, the mode last.
+  assert.ok(log.indexOf(`leaf2$ ${commandsOn(log, "leaf2")[0]}`) < log.indexOf(`k8s-master-l1-1$ curl -fsSL --retry 3 ${MANIFEST}`));
+  // What was applied: the mode recorded as changing first, Calico's manifest with calico-node's
+  // settings already in it (no `kubectl set env` afterwards: desk review items 7 and 9), the blog's
+  // peering.yaml, pinned test pods, the mode last.
   assert.equal(cluster.inputs[0], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fabricspec-pod-network", namespace: "kube-system" }, data: { mode: "changing" } }));
-  assert.equal(cluster.inputs[1], readFileSync(new URL("../../calico/blog/peering.yaml", import.meta.url), "utf8"));
-  const pods = JSON.parse(cluster.inputs[2] ?? "{}") as { items: Array<{ kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: { nodeName: string; containers: Array<{ image: string }> } }> };
+  assert.equal(cluster.inputs[1], withCalicoNodeEnv(CALICO_MANIFEST_EXCERPT, MANIFEST, calicoNodeEnv(loadTopology())));
+  assert.match(cluster.inputs[1] ?? "", /- name: IP_AUTODETECTION_METHOD\n +value: interface=eth1\n/);
+  assert.equal(cluster.inputs[2], readFileSync(new URL("../../calico/blog/peering.yaml", import.meta.url), "utf8"));
+  const pods = JSON.parse(cluster.inputs[3] ?? "{}") as { items: Array<{ kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: { nodeName: string; containers: Array<{ image: string }> } }> };
   assert.deepEqual(pods.items.map((i) => `${i.kind} ${i.metadata.name} ${i.spec?.nodeName ?? ""} ${i.metadata.annotations?.["cni.projectcalico.org/ipAddrs"] ?? ""}`), [
     "Namespace fabricspec  ",
     'Pod pod-k8s-master-l1-1 k8s-master-l1-1 ["192.168.0.1"]',
@@ -403,8 +422,8 @@ test("VagrantDriver.podNetwork: a fresh run asks the cluster once; a lab left ha
   log.length = 0;
   const interrupted: FakeCluster = { ...newCluster(), calico: true, marker: "changing" };
   await calicoLab(interrupted, log).podNetwork("overlay");
+  assert.ok(log.indexOf(`k8s-master-l1-1$ ${KUBECTL} delete -f ${MANIFEST} --ignore-not-found --timeout 300s`) < log.indexOf(`k8s-master-l1-1$ curl -fsSL --retry 3 ${MANIFEST}`), log.join("\n"));
   const k = kubectlOn(log);
-  assert.ok(k.indexOf(`delete -f ${MANIFEST} --ignore-not-found --timeout 300s`) < k.indexOf(`apply -f ${MANIFEST}`), k.join("\n"));
   // Overlay: no leaf peering, no rack labels, the overlay resources.
   assert.ok(!k.some((c) => c.startsWith("label node k8s-")), k.join("\n"));
   assert.ok(commandsOn(log, "leaf1").every((c) => !/remote-as/.test(c)));
@@ -425,8 +444,8 @@ test("VagrantDriver.podNetwork: a fresh run finds the lab in peering; after the 
   cluster.leavesPeering = false;
   await lab.startDaemon("leaf1", "bgpd");
   await lab.podNetwork("peering");
-  const k = kubectlOn(log);
-  assert.ok(k.includes(`delete -f ${MANIFEST} --ignore-not-found --timeout 300s`) && k.includes(`apply -f ${MANIFEST}`), k.join("\n"));
+  assert.ok(kubectlOn(log).includes(`delete -f ${MANIFEST} --ignore-not-found --timeout 300s`) && log.includes(`k8s-master-l1-1$ curl -fsSL --retry 3 ${MANIFEST}`), log.join("\n"));
+  assert.equal(cluster.calico, true, "Calico's manifest applied again");
 });
 
 test("VagrantDriver.podNetwork: calico-node never Ready is a LabError naming the nodes and the budget, not a hang", async () => {
@@ -469,9 +488,12 @@ test("VagrantDriver.runner: on a Kubernetes node, birdc asks calico-node's BIRD 
 });
 
 test("VagrantDriver.plan, for both switch images, without vagrant: every switch's link and loopback addresses, its daemons file and frr.conf", () => {
-  for (const image of ["cumulus", "frr"]) {
-    const lab = new VagrantDriver(loadTopology(), { ssh: fakeSsh([], []), provider: "libvirt", vagrant: "/nonexistent/vagrant", boxes: ["some/box", "ubuntu/jammy64"], switchImage: image });
+  for (const [image, frr] of [["cumulus", "4.0"], ["frr", "8.4"]] as const) {
+    const lab = new VagrantDriver(loadTopology(), { ssh: fakeSsh([], []), provider: "libvirt", vagrant: "/nonexistent/vagrant", boxes: ["some/box", "ubuntu/jammy64"], switchImage: image, switchFrr: frrRelease(frr) });
     const text = formatLabPlan(lab.plan());
+    assert.ok(text.includes(`\nleaf1 (FRR packaged, release ${frr}):\n`), text);
+    // Cumulus Linux 3.7's FRR 4.0 has no `zebra nexthop kernel enable` (zebra/zebra_vty.c from frr-7.4).
+    assert.equal(text.split("\n").filter((l) => l === "       | no zebra nexthop kernel enable").length, image === "frr" ? lab.topology.switches.length : 0, image);
     assert.ok(text.includes(`(image ${image})`), text.slice(0, 400));
     for (const sw of lab.topology.switches) {
       assert.ok(text.includes(`run: ip addr replace ${sw.loopback}/32 dev lo`), `${image}: ${sw.name}'s loopback`);

@@ -11,7 +11,7 @@
  * Calico per scenario (pod network modes none, peering, overlay): ./calico/.
  * The SSH transport is injected (`(endpoint) => CommandRunner`), so is the vagrant binary.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
@@ -19,13 +19,15 @@ import { CommandError, LabError, UsageError } from "../../errors.js";
 import { budgets, type Budget } from "../../expect/budgets.js";
 import { waitForFabric } from "../../fabric/converge.js";
 import { crashDaemon, frrService } from "../../kinds/frr.js";
+import { keepProvisionLog, readProvisionLogs } from "../../provision/evidence.js";
 import { planFabric, provisionFabric } from "../../provision/provision.js";
-import { PACKAGED_TARGET } from "../../provision/target.js";
+import { packagedTarget, type FrrTarget } from "../../provision/target.js";
+import { FRR_CURRENT, type FrrRelease } from "../../render/frr-release.js";
 import { findNode, nodeNames, type Topology } from "../../topology/model.js";
 import type { CommandResult, CommandRunner, RunOptions } from "../../transport/runner.js";
 import { must } from "../../transport/must.js";
 import type { SshEndpoint } from "../../transport/ssh/endpoint.js";
-import { describeFailedChecks, phaseTimer, unknownNode, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult, type LabPlan } from "../driver.js";
+import { describeFailedChecks, phaseTimer, unknownNode, type KubernetesAccess, type LabDriver, type LabStatus, type Phase, type PodNetwork, type PodNetworkMode, type PreflightCheck, type Progress, type Support, type UpOptions, type UpResult, type LabPlan, type ProvisionLog } from "../driver.js";
 import type { VagrantPodNetworkBudgets } from "./calico/lab.js";
 import { VagrantPodNetworks } from "./calico/pod-networks.js";
 import { withCalicoBird } from "./calico/runners.js";
@@ -47,9 +49,11 @@ export interface VagrantDriverOptions {
   readonly boxes?: readonly string[];
   /** The switch image the Vagrantfile will use (cumulus, frr). */
   readonly switchImage?: string;
+  /** Its FRR release (lab/vagrant/settings.yaml `frr:`): what the rendered frr.conf may say. Default 7.4 or later. */
+  readonly switchFrr?: FrrRelease;
   /** Receives every provisioning command with its result (the run's evidence). */
   readonly observe?: (machine: string, step: string, result: CommandResult) => void;
-  /** Where the fetched kubeconfig goes; default lab/vagrant/.vagrant/fabricspec. */
+  /** Where the fetched kubeconfig and the switches' provisioning logs go; default lab/vagrant/.vagrant/fabricspec. */
   readonly stateDir?: string;
   /** Waits for the fabric to converge; default: the same wait as every lab (a test replaces it). */
   readonly waitForFabric?: (runnerOf: (node: string) => CommandRunner, signal?: AbortSignal) => Promise<unknown>;
@@ -201,7 +205,25 @@ export class VagrantDriver implements LabDriver {
    * frr.conf as every lab (checked by the switch's own `vtysh -C` first), FRR restarted.
    */
   private async provisionSwitches(progress: Progress): Promise<void> {
-    await provisionFabric(this.topology, (node) => this.runner(node), PACKAGED_TARGET, { progress, ...(this.options.observe ? { observe: this.options.observe } : {}) });
+    await provisionFabric(this.topology, (node) => this.runner(node), this.frrTarget(), {
+      progress,
+      ...(this.options.observe ? { observe: this.options.observe } : {}),
+      log: (log) => keepProvisionLog(this.provisionLogFile(log.machine), log),
+    });
+  }
+
+  /** Packaged FRR of the switch image's release. */
+  private frrTarget(): FrrTarget {
+    return packagedTarget(this.options.switchFrr ?? FRR_CURRENT);
+  }
+
+  /** Each switch's log from the `vagrant up` that built the machines (kept until `vagrant destroy`). */
+  provisionLogs(): ProvisionLog[] {
+    return readProvisionLogs(this.topology.switches.map((sw) => sw.name), (m) => this.provisionLogFile(m));
+  }
+
+  private provisionLogFile(machine: string): string {
+    return join(this.options.stateDir ?? STATE_DIR, "provision", `${machine}.log`);
   }
 
   /** What `up` would do, computed here without vagrant or a hypervisor. */
@@ -217,7 +239,7 @@ export class VagrantDriver implements LabDriver {
         `hosts: box ${hostBox ?? "?"}; "interfaces", "fabric" (the fabric address on eth1, the fabric's prefixes via the rack gateway, kubelet --node-ip), "kubeadm" (lab/vagrant/provision/kubeadm-node.sh)`,
         "vagrant ssh-config: every machine's SSH endpoint (commands with sudo -n)",
       ],
-      machines: planFabric(this.topology, PACKAGED_TARGET),
+      machines: planFabric(this.topology, this.frrTarget()),
       after: [
         "wait until every session is Established and every prefix installed (budget: convergence)",
         ...(control ? [`kubeadm init on ${control.name} --apiserver-advertise-address ${control.address} --pod-network-cidr ${this.topology.podNetwork}`] : []),
@@ -261,6 +283,7 @@ export class VagrantDriver implements LabDriver {
     const started = performance.now();
     const { result } = await this.vagrant(["destroy", "--force", "--machine-readable"]);
     if (result.exitCode !== 0) throw new CommandError(`vagrant destroy failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+    rmSync(join(this.options.stateDir ?? STATE_DIR, "provision"), { recursive: true, force: true }); // the machines they describe are gone
     const ms = Math.round(performance.now() - started);
     progress(`lab down: vagrant destroy (${ms} ms)`);
     this.endpoints = undefined;

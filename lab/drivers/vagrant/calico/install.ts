@@ -12,7 +12,7 @@ import { leaves, type Topology } from "../../../topology/model.js";
 import { must } from "../../../transport/must.js";
 import type { Progress } from "../../driver.js";
 import { controlPlane, type VagrantCalicoLab } from "./lab.js";
-import { CALICO_CRDS, CALICO_NODE_ANNOTATIONS, CHANGING, CNI_FILES, MARKER, MARKER_NAMESPACE, TEST_NAMESPACE, autodetection, markerManifest, testPodsManifest } from "./manifest.js";
+import { CALICO_CRDS, CALICO_NODE_ANNOTATIONS, CHANGING, CNI_FILES, MARKER, MARKER_NAMESPACE, TEST_NAMESPACE, calicoNodeEnv, markerManifest, testPodsManifest, withCalicoNodeEnv } from "./manifest.js";
 import { calicoNodeReady, noPodRoutes, nodesNotReady, testPodsRunning, WrongAddressError } from "./waits.js";
 
 const MODES: readonly CalicoMode[] = ["peering", "overlay"];
@@ -26,9 +26,11 @@ export async function installCalico(lab: VagrantCalicoLab, plan: CalicoPlan, pro
   // The leaves first: a BIRD that reaches a leaf not yet configured is refused, and waits before it tries again.
   if (plan.mode === "peering") await Promise.all(leaves(t).map((leaf) => applyVtysh(lab.runner(leaf.name), leafPeeringCommands(t, leaf))));
   const calicoctl = await installCalicoctl(lab);
-  progress(`pod network: installing Calico (${CALICO_MANIFEST_URL})`);
-  await must(kubectl, ["kubectl", "apply", "-f", CALICO_MANIFEST_URL], undefined, 300_000);
-  await must(kubectl, ["kubectl", "set", "env", "daemonset/calico-node", "--namespace", "kube-system", `IP_AUTODETECTION_METHOD=${autodetection(t)}`]);
+  progress(`pod network: installing Calico (${CALICO_MANIFEST_URL}, calico-node with ${calicoNodeEnv(t).map((e) => e.name).join(", ")})`);
+  // Fetched by the control plane (the machine running fabricspec may have no internet), edited
+  // here, applied once: calico-node's first pods already have its settings (./manifest.ts).
+  const manifest = await must(lab.runner(controlPlane(t)), ["curl", "-fsSL", "--retry", "3", CALICO_MANIFEST_URL], undefined, 300_000);
+  await must(kubectl, ["kubectl", "apply", "-f", "-"], withCalicoNodeEnv(manifest.stdout, CALICO_MANIFEST_URL, calicoNodeEnv(t)), 300_000);
   await must(kubectl, ["kubectl", "wait", "--for", "condition=established", "--timeout", "60s", ...CALICO_CRDS], undefined, 90_000);
   // The labels the resources select nodes by (a rack's BGPPeer): Kubernetes node labels are Calico's.
   for (const node of plan.nodes) {

@@ -4,8 +4,9 @@
  * BIRD configuration the embedded lab generates, and taken out again for the blog's part 2.
  *
  * peering  the leaves into peering mode (the vtysh commands of lab/calico/fabric.ts, the same as
- *          the embedded lab's), Calico's manifest, calico-node's address autodetection pinned to
- *          the hosts' fabric interface, the nodes labelled as the resources select them, the
+ *          the embedded lab's), Calico's manifest with calico-node's address autodetection pinned
+ *          to the hosts' fabric interface and Felix's route source set to the node's fabric address
+ *          (./manifest.ts calicoNodeEnv), the nodes labelled as the resources select them, the
  *          resources applied with calicoctl, calico-node Ready on every node, one test pod per node
  * overlay  the same without the leaves and with the overlay resources (mesh, IPIP)
  * none     all of it removed: no Calico, no CNI configuration (nodes NotReady again), no leaf peering

@@ -2,7 +2,7 @@
 import { noPodRouteFindings } from "../../../calico/judge.js";
 import type { CalicoPlan } from "../../../calico/resources.js";
 import { ConvergenceError, LabError } from "../../../errors.js";
-import { podState, runningAndReady } from "../../../kubernetes/judge.js";
+import { podOnNode, podState, runningAndReady } from "../../../kubernetes/judge.js";
 import { kernelRoutes } from "../../../probes/index.js";
 import { calicoNodePods, kubernetesNodes, namespacePods } from "../../../probes/kubernetes.js";
 import type { VagrantCalicoLab } from "./lab.js";
@@ -11,11 +11,11 @@ import { TEST_NAMESPACE } from "./manifest.js";
 /** A test pod got another address than the plan's: waiting longer will not change it. */
 export class WrongAddressError extends LabError {}
 
-/** calico-node Running and ready on every Kubernetes node. */
+/** calico-node Running and ready on every Kubernetes node: a pod being deleted does not count (desk review item 9). */
 export async function calicoNodeReady(lab: VagrantCalicoLab): Promise<void> {
   const pods = (await calicoNodePods(lab.kubectl())).value;
   const waiting = lab.topology.hosts.flatMap((h) => {
-    const pod = pods.find((p) => p.node === h.name);
+    const pod = podOnNode(pods, h.name);
     if (!pod) return [`${h.name} (no calico-node pod)`];
     return runningAndReady(pod) ? [] : [`${h.name} (${pod.name} ${podState(pod)})`];
   });
