@@ -90,6 +90,11 @@ const DEBIAN = {
   // A kubelet's container runtime on every Kubernetes node of the embedded lab, one per node's namespace.
   containerd: ["/usr/bin/containerd"],
   runc: ["/usr/sbin/runc"],
+  // The pods' network on the embedded lab (ptp veths, host-local addresses; loopback for every pod),
+  // and the compiler of the pods' pause (lab/kubernetes/images.ts).
+  "containernetworking-plugins": ["/usr/lib/cni/ptp", "/usr/lib/cni/host-local", "/usr/lib/cni/loopback"],
+  gcc: ["/usr/bin/gcc"],
+  "libc6-dev": ["/usr/lib/x86_64-linux-gnu/libc.a"],
 };
 
 /**
@@ -99,6 +104,9 @@ const DEBIAN = {
  */
 const UNPACKED = {
   bird: { dir: "/var/cache/fabricspec/bird-1.6", files: ["usr/sbin/bird", "usr/sbin/birdc"], version: /^BIRD version 1\.6\./ },
+  // Debian 12's static BusyBox: the embedded lab's test pods run it (lab/kubernetes/images.ts); the
+  // package would replace the machine's own busybox. It says its version when run without arguments.
+  "busybox-static": { dir: "/var/cache/fabricspec/busybox-static", files: ["bin/busybox"], version: /^BusyBox v1\.35\./, versionArgs: [] },
 };
 
 /** For `npm run check` only: the real `vagrant validate` of the Vagrantfile, libvirt settings included. */
@@ -200,18 +208,18 @@ function unpackedPackages(table = UNPACKED) {
     for (const pkg of missing) {
       const deb = readdirSync(scratch).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb"));
       if (!deb) fail(`apt-get download ${pkg} left no ${pkg}_*.deb`);
-      const { dir, files, version } = table[pkg];
+      const { dir, files, version, versionArgs = ["--version"] } = table[pkg];
       const partial = `${dir}.partial`;
       rmSync(partial, { recursive: true, force: true });
       mkdirSync(partial, { recursive: true });
       const unpack = spawnSync("dpkg-deb", ["-x", join(scratch, deb), partial], { stdio: "inherit" });
       if (unpack.status !== 0) fail(`dpkg-deb -x ${deb} failed (exit ${unpack.status ?? unpack.signal})`);
-      const printed = spawnSync(join(partial, files[0]), ["--version"], { encoding: "utf8" });
+      const printed = spawnSync(join(partial, files[0]), versionArgs, { encoding: "utf8" });
       const said = `${printed.stdout ?? ""}${printed.stderr ?? ""}`.trim();
-      if (!version.test(said)) fail(`${deb}: ${files[0]} --version says "${said}", not ${version}`);
+      if (!version.test(said)) fail(`${deb}: ${[files[0], ...versionArgs].join(" ")} says "${said.split("\n")[0]}", not ${version}`);
       rmSync(dir, { recursive: true, force: true });
       renameSync(partial, dir);
-      say(`${deb} unpacked into ${dir} (${said})`);
+      say(`${deb} unpacked into ${dir} (${said.split("\n")[0]})`);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

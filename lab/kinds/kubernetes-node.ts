@@ -8,21 +8,25 @@
  * own (lab/kubernetes/kubelet-sandbox.sh): the machine-wide kernel tunables kubelet insists on
  * (it would set vm.overcommit_memory, kernel.panic and kernel.panic_on_oops for the whole machine)
  * read there as it wants them while the kernel keeps its own, and the two directories kubelet
- * hard-codes (/var/lib/kubelet/device-plugins, /var/log/containers) are the node's own. No pod runs
- * yet (no pod network: issue 15, step 3), so the mounts kubelet makes for pods' volumes, which
- * containerd could not see from outside that mount namespace, are not needed.
+ * hard-codes (/var/lib/kubelet/device-plugins, /var/log/containers) are the node's own. The mounts
+ * kubelet makes for pods' volumes (a projected service-account token is a tmpfs) stay in that mount
+ * namespace, where containerd, outside it, does not see them: the lab's test pods mount no volume
+ * (automountServiceAccountToken: false).
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { PAUSE_IMAGE } from "../kubernetes/images.js";
 import { PROJECT_ROOT } from "../project-root.js";
 import { KUBERNETES_BIN } from "./kubernetes.js";
 
 export const KUBELET = join(KUBERNETES_BIN, "kubelet");
 export const CONTAINERD = "/usr/bin/containerd";
+/** containerd's client: imports the pods' images into each node's containerd. */
+export const CTR = "/usr/bin/ctr";
 export const RUNC = "/usr/sbin/runc";
 export const UNSHARE = "/usr/bin/unshare";
 /** Binds the node's own files over the machine's for one kubelet, then runs it (see the file). */
 export const KUBELET_SANDBOX = join(PROJECT_ROOT, "lab/kubernetes/kubelet-sandbox.sh");
-export const KUBERNETES_NODE_PROGRAMS: readonly string[] = [KUBELET, CONTAINERD, RUNC, UNSHARE];
+export const KUBERNETES_NODE_PROGRAMS: readonly string[] = [KUBELET, CONTAINERD, CTR, RUNC, UNSHARE];
 
 /**
  * What kubelet's container manager requires of the kernel (pkg/kubelet/cm/container_manager_linux.go,
@@ -44,7 +48,15 @@ export const KUBELET_FIXED_DIRS = ["/var/lib/kubelet/device-plugins", "/var/log/
 /** A node's cgroup root, under every cgroup v1 hierarchy: its kubelet puts kubepods under it. */
 export const cgroupRoot = (node: string): string => `/fabricspec/${node}`;
 
-/** Where a node's files are, in its directory. */
+/**
+ * A node's CNI directories, beside its kubelet's files: the pod network writes the configuration
+ * (lab/calico/cni.ts) whether or not a kubelet runs yet; host-local keeps its allocations in `ipam`.
+ */
+export function cniDirs(nodeDir: string): { readonly conf: string; readonly ipam: string } {
+  return { conf: join(nodeDir, "cni", "net.d"), ipam: join(nodeDir, "cni", "ipam") };
+}
+
+/** Where a node's files are, in its directory (`home` is <node dir>/kubernetes-node). */
 export function kubernetesNodeFiles(home: string) {
   const containerd = join(home, "containerd");
   const kubelet = join(home, "kubelet");
@@ -59,7 +71,7 @@ export function kubernetesNodeFiles(home: string) {
       log: join(home, "containerd.log"),
       pidFile: join(home, "containerd.pid"),
     },
-    cniConfDir: join(home, "cni", "net.d"),
+    cniConfDir: cniDirs(dirname(home)).conf,
     kubelet: {
       dir: kubelet,
       config: join(kubelet, "config.yaml"),
@@ -80,7 +92,12 @@ export function kubernetesNodeFiles(home: string) {
 
 export type KubernetesNodeFiles = ReturnType<typeof kubernetesNodeFiles>;
 
-/** containerd 1.6's configuration for one node: all its paths in the node's directory, CNI's configuration too. */
+/**
+ * containerd 1.6's configuration for one node: all its paths in the node's directory, CNI's
+ * configuration too; the pods' network namespaces under its state directory (not the machine's
+ * /run/netns) and runc's state under it too; the sandbox image the lab builds and imports
+ * (lab/kubernetes/images.ts).
+ */
 export function renderContainerdConfig(f: KubernetesNodeFiles): string {
   return [
     "version = 2",
@@ -98,6 +115,11 @@ export function renderContainerdConfig(f: KubernetesNodeFiles): string {
     '[plugins."io.containerd.internal.v1.opt"]',
     `  path = "${join(f.containerd.dir, "opt")}"`,
     '[plugins."io.containerd.grpc.v1.cri"]',
+    `  sandbox_image = "${PAUSE_IMAGE.name}"`,
+    "  netns_mounts_under_state_dir = true",
+    // This machine's root may not lower a process's oom_score_adj below its own (runc's nsexec
+    // fails with EACCES): containers keep at least containerd's, as in rootless setups.
+    "  restrict_oom_score_adj = true",
     '  [plugins."io.containerd.grpc.v1.cri".cni]',
     '    bin_dir = "/usr/lib/cni"',
     `    conf_dir = "${f.cniConfDir}"`,
@@ -105,6 +127,9 @@ export function renderContainerdConfig(f: KubernetesNodeFiles): string {
     '    runtime_type = "io.containerd.runc.v2"',
     '    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
     "      SystemdCgroup = false",
+    `      BinaryName = "${RUNC}"`,
+    // runc's state per node, not the machine-wide /run/containerd/runc.
+    `      Root = "${join(f.containerd.state, "runc")}"`,
     "",
   ].join("\n");
 }

@@ -12,8 +12,9 @@
  * ran before it. Everything is created through the lab's NetnsContext, so it is recorded and
  * removed with the lab even after a crash.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CNI_CONFIG_FILE, renderCniConfig } from "../../calico/cni.js";
 import { applyVtysh, leafPeeringCommands, leafUnpeeringCommands } from "../../calico/fabric.js";
 import { VXLAN, vxlanFdbLines, vxlanIpLines, vxlanTunnel, workloadRouteLine } from "../../calico/felix.js";
 import { leafSessionFindings, meshSessionFindings, noPodRouteFindings, podRouteFindings, vxlanRouteFindings } from "../../calico/judge.js";
@@ -24,6 +25,7 @@ import { LabError } from "../../errors.js";
 import { budgets, type Budget } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import { BIRD_DAEMON, birdArgv, birdFiles, CALICO_NODE_INSTALL, CALICO_NODE_PROGRAMS, POD_GATEWAY, SYSCTL } from "../../kinds/calico-node.js";
+import { cniDirs } from "../../kinds/kubernetes-node.js";
 import { birdProtocols } from "../../probes/bird.js";
 import { bgpSummary, kernelRoutes, ProbeError } from "../../probes/index.js";
 import { BIRD_SESSION_TIMERS, renderBirdConfig } from "../../render/bird.js";
@@ -174,6 +176,11 @@ export class NetnsPodNetworks {
         ],
         daemons: [{ spec: { node: n.node, name: BIRD_DAEMON, argv: birdArgv(files), pidFile: files.pidFile } }],
       });
+      // What calico-node's install-cni does on a real node: the CNI configuration for the node's
+      // kubelet, if one runs (lab/calico/cni.ts: the reference plugins, not Calico's own).
+      const cni = cniDirs(context.nodeDir(n.node));
+      mkdirSync(cni.conf, { recursive: true });
+      writeFileSync(join(cni.conf, CNI_CONFIG_FILE), renderCniConfig(n, plan.encapsulation, cni.ipam));
     });
     const built = Math.round(performance.now() - started);
     const what = `pod network: Calico ${markerOf(plan)} (${plan.nodes.length} pods, BIRD 1.6 on ${plan.nodes.length} nodes) built in ${built} ms`;
@@ -247,6 +254,9 @@ export class NetnsPodNetworks {
       await context.ipBatch(["route flush proto bird", ...felix], `flush BIRD's and Felix's routes on ${h.name}`, h.name);
       await mustRun(context, h.name, [SYSCTL, "-qw", "net.ipv4.ip_forward=0"]);
       const dir = context.nodeDir(h.name);
+      // The CNI configuration first: the node's kubelet reports it NotReady again, as after part 2.
+      const cni = cniDirs(dir);
+      for (const path of [join(cni.conf, CNI_CONFIG_FILE), cni.ipam]) rmSync(path, { recursive: true, force: true });
       for (const file of [...Object.values(birdFiles(dir)), marker, join(dir, `${CALICO_SCRIPT}.sh`), join(dir, `${CALICO_SCRIPT}.log`)]) rmSync(file, { force: true });
     });
     const pools = [...new Set([t.podNetwork, ...safePools(context, "peering"), ...safePools(context, "overlay")])];

@@ -14,6 +14,7 @@ import {
   cgroupRoot,
   CONTAINERD,
   containerdArgs,
+  CTR,
   KUBELET,
   KUBELET_FIXED_DIRS,
   KUBELET_KERNEL_TUNABLES,
@@ -24,6 +25,7 @@ import {
   renderKubeletKubeconfig,
   type KubernetesNodeFiles,
 } from "../../kinds/kubernetes-node.js";
+import { podImageArchives, type PodImageArchives } from "../../kubernetes/images.js";
 import { kubeletClientCertificate } from "../../kubernetes/pki.js";
 import { parseKubernetesNodes } from "../../probes/kubernetes.js";
 import type { Host, Topology } from "../../topology/model.js";
@@ -45,7 +47,8 @@ export function nodeHome(context: NetnsContext, host: string): string {
 /** Starts containerd and kubelet on every host, then waits until every host is registered. */
 export async function startKubelets(t: Topology, context: NetnsContext, control: Host, kubectl: CommandRunner, spawn: Spawn): Promise<void> {
   const controlHome = join(context.nodeDir(control.name), "kubernetes");
-  await Promise.all(t.hosts.map((h) => startNode(context, h, controlHome, apiServerUrl(control.address), spawn)));
+  const images = await podImageArchives();
+  await Promise.all(t.hosts.map((h) => startNode(context, h, controlHome, apiServerUrl(control.address), spawn, images)));
   await eventually(async () => {
     const r = await kubectl.run(["kubectl", "get", "nodes", "-o", "json"], { timeoutMs: 10_000 });
     const names = r.exitCode === 0 ? parseKubernetesNodes(r).map((n) => n.name) : [];
@@ -54,7 +57,7 @@ export async function startKubelets(t: Topology, context: NetnsContext, control:
   }, budgets(t.bgp).nodesRegistered, { signal: context.signal });
 }
 
-async function startNode(context: NetnsContext, h: Host, controlHome: string, server: string, spawn: Spawn): Promise<void> {
+async function startNode(context: NetnsContext, h: Host, controlHome: string, server: string, spawn: Spawn, images: PodImageArchives): Promise<void> {
   const home = nodeHome(context, h.name);
   rmSync(home, { recursive: true, force: true });
   const f = kubernetesNodeFiles(home);
@@ -71,6 +74,11 @@ async function startNode(context: NetnsContext, h: Host, controlHome: string, se
   await eventually(async () => {
     if (!existsSync(f.containerd.socket)) throw new LabError(`containerd on ${h.name} has not opened ${f.containerd.socket}`);
   }, budgets(context.topology.bgp).daemonStart, { signal: context.signal });
+  // The pause before kubelet starts: containerd makes every pod's sandbox from it, and there is no registry to pull it from.
+  for (const archive of [images.pause, images.probe]) {
+    const imported = await runLocal([CTR, "--address", f.containerd.socket, "--namespace", "k8s.io", "images", "import", archive], { timeoutMs: 60_000 });
+    if (imported.exitCode !== 0) throw new LabError(`importing ${archive} into ${h.name}'s containerd failed: ${imported.stderr.trim() || `exit ${imported.exitCode}`}`);
+  }
   await spawn(h.name, "kubelet", kubeletSandboxedArgv(f, h.name, h.address), KUBELET, f.kubelet.pidFile, f.kubelet.log);
 }
 

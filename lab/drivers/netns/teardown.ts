@@ -1,7 +1,8 @@
 /**
  * Removing the embedded lab: its processes by PID (a recorded one only while it still runs what
- * was recorded, and whatever runs in its namespaces), then its namespaces by name, then its files.
- * Nothing the lab did not record is touched.
+ * was recorded, whatever runs in its namespaces or its cgroups), then the mounts under its run
+ * directory (./leftovers.ts), its cgroups, its namespaces by name, libcni's cache of its pods, then
+ * its files. Nothing the lab did not record is touched.
  */
 import { rmdirSync, rmSync } from "node:fs";
 import { nodeNames, type Topology } from "../../topology/model.js";
@@ -12,6 +13,9 @@ import { NAMESPACE_PREFIX } from "./plan.js";
 import { isRecorded, pidsInNamespaces, stopProcesses, type StopTiming } from "./processes.js";
 import { labDir, nodeDir, type LabState } from "./state.js";
 import { frrCrashLogDirs } from "./switches.js";
+import { pidsInCgroups, removeCniResults, unmountUnder } from "./leftovers.js";
+import { cniNetworkName } from "../../calico/cni.js";
+import { RUN_DIR } from "../../run-dir.js";
 
 /** "2 killed (SIGKILL: leaf1 bgpd, leaf2 zebra)": which processes did not exit on SIGTERM in time. */
 export function killedDetail(killed: readonly number[], state: LabState): string {
@@ -49,7 +53,8 @@ export async function teardown(state: LabState, topology: Topology): Promise<Pha
   const phases: Phase[] = [];
   let started = performance.now();
   const recorded = state.processes.filter(isRecorded).map((p) => p.pid);
-  const inside = pidsInNamespaces(state.namespaces);
+  // A pod's processes are in the kubelet's cgroups, in network namespaces containerd made.
+  const inside = [...pidsInNamespaces(state.namespaces), ...pidsInCgroups(state.cgroups ?? [])];
   const pids = [...new Set([...recorded, ...inside])].filter((pid) => pid !== process.pid);
   const daemonOf = new Map(state.processes.map((p) => [p.pid, p.daemon]));
   const named = new Set(STOP_ORDER.flatMap((stage) => (stage === "rest" ? [] : stage)));
@@ -62,6 +67,12 @@ export async function teardown(state: LabState, topology: Topology): Promise<Pha
     if (members.length > 0) killed.push(...(await stopProcesses([members], stageTiming(stage))));
   }
   phases.push({ name: "processes", ms: Math.round(performance.now() - started), detail: `${pids.length} stopped${killed.length ? `, ${killedDetail(killed, state)}` : ""}` });
+  started = performance.now();
+  const mounts = await unmountUnder(RUN_DIR);
+  if (mounts.unmounted + mounts.left.length > 0) {
+    const left = mounts.left.length > 0 ? `; still mounted: ${mounts.left.slice(0, 3).join(", ")}${mounts.left.length > 3 ? ", ..." : ""}` : "";
+    phases.push({ name: "mounts", ms: Math.round(performance.now() - started), detail: `${mounts.unmounted} unmounted (pods' rootfs, shm, network namespaces)${left}` });
+  }
   if ((state.cgroups ?? []).length > 0) {
     started = performance.now();
     const left = (state.cgroups ?? []).flatMap((path) => removeCgroup(path));
@@ -89,5 +100,6 @@ export async function teardown(state: LabState, topology: Topology): Promise<Pha
     for (const dir of frrCrashLogDirs(p)) remove(dir);
   }
   for (const name of state.directories ?? []) remove(labDir(name));
+  removeCniResults(nodeNames(topology).concat(recordedNodes).map(cniNetworkName));
   return phases;
 }
