@@ -1,4 +1,4 @@
-import { Then, type DataTable } from "@cucumber/cucumber";
+import { Then, When, type DataTable } from "@cucumber/cucumber";
 import {
   apiEndpointFindings,
   calicoBirdFindings,
@@ -10,6 +10,7 @@ import {
   readyFindings,
   registrationFindings,
 } from "../lab/kubernetes/judge.js";
+import { probeAddressFindings } from "../lab/kubernetes/probe-pods.js";
 import { expectNoFindings } from "../support/findings.js";
 import type { FabricWorld } from "../support/world.js";
 
@@ -49,4 +50,18 @@ Then("the API server advertises the control-plane host's fabric address", async 
 Then("the controller manager and the scheduler each hold their leader lease", async function (this: FabricWorld) {
   const { leases, readAt } = await this.kubernetes.controlPlaneLeases();
   expectNoFindings(leaseFindings(leases, readAt));
+});
+
+// No step timeout of cucumber's: the waits are bounded by the budgets (test_pods_running: a
+// cluster's nodes may pull the image first).
+When("a probe pod runs on every Kubernetes node", { timeout: -1 }, async function (this: FabricWorld) {
+  expectNoFindings(await this.kubernetes.runProbePods());
+});
+
+Then("every probe pod has an address of its own in the pod network", async function (this: FabricWorld) {
+  expectNoFindings(probeAddressFindings(this.topology, await this.kubernetes.probePods()));
+});
+
+Then("every probe pod reaches every other probe pod", { timeout: -1 }, async function (this: FabricWorld) {
+  expectNoFindings(await this.kubernetes.probePodReachability());
 });

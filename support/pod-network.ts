@@ -5,7 +5,7 @@
  * before it. Scenarios that need something this lab lacks (a Kubernetes API, the kernel's ipip
  * module) are skipped with the reason, in the console, the messages and the Allure report.
  */
-import { AfterAll, Before, type ITestCaseHookParameter } from "@cucumber/cucumber";
+import { After, AfterAll, Before, Status, type ITestCaseHookParameter } from "@cucumber/cucumber";
 import type { PodNetworkMode } from "../lab/drivers/driver.js";
 import { ALLURE_MESSAGE } from "./allure.js";
 import { currentLab, kubernetesAccess, podNetworkSupport } from "./lab.js";
@@ -56,6 +56,11 @@ Before({ tags: "@calico", name: "the lab can run this Calico mode" }, async func
  */
 Before({ tags: "not @calico", name: "no pod network", timeout: -1 }, async function (this: FabricWorld) {
   if (this.lab.podNetwork) await this.lab.podNetwork("none");
+});
+
+/** The probe pods go while the pod network that wired them is still there (features/kubernetes/pods.feature). */
+After({ tags: "@pods", name: "the probe pods are deleted", timeout: -1 }, async function (this: FabricWorld, { result }: ITestCaseHookParameter) {
+  if (result?.status !== Status.SKIPPED) await this.kubernetes.deleteProbePods();
 });
 
 /** A lab left running by `fabricspec lab up` is left as it was found: with no pod network. */

@@ -1,6 +1,7 @@
 /** The LabDriver port: how a lab is checked, built, inspected, reached and removed. */
 import type { KernelRoutesOf } from "../fabric/routes-of.js";
 import type { OverlayEncapsulation, PodNetworkMode } from "../calico/modes.js";
+import type { ProbeImage } from "../kubernetes/probe-pods.js";
 import { UnknownNodeError } from "../errors.js";
 import { nodeNames, type Topology } from "../topology/model.js";
 import type { ProvisionLog } from "../provision/evidence.js";
@@ -147,6 +148,8 @@ export type KubernetesAccess =
       readonly kubelets?: Support;
       /** Whether Calico runs as pods on the cluster (calico-node, its CNI plugin), and if not, why (absent: it can). */
       readonly calicoPods?: Support;
+      /** The image probe pods run (absent: BusyBox's public image, pulled by the nodes). */
+      readonly probeImage?: ProbeImage;
     }
   | { readonly ok: false; readonly reason: string };
 

@@ -96,6 +96,13 @@ export function budgets(timers: Timers) {
       reason: "each kubelet waits for its containerd, then registers at once; five kubelets starting together on a loaded 2-core machine",
       intervalMs: 1_000,
     },
+    /** Every node's Ready condition following the embedded lab's pod network: Ready with its CNI configuration, NotReady without. */
+    nodesFollowPodNetwork: {
+      name: "nodes_follow_pod_network",
+      ms: 60_000,
+      reason: "containerd notices its CNI configuration come or go at once; kubelet checks its runtime every 5 s and posts a changed status within its update interval (10 s); many kubelets on a loaded 2-core machine fall behind",
+      intervalMs: 1_000,
+    },
     // Calico on a real cluster (the Vagrant lab): bounded by downloads and Kubernetes' own
     // intervals, not by BGP timers. Estimates, as no VM has run here (docs/vagrant.md).
     /** calico-node Ready on every node after `kubectl apply` of Calico's manifest. */

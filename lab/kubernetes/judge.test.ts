@@ -4,7 +4,7 @@ import { parseBirdProtocols } from "../probes/bird.js";
 import { fixture } from "../probes/fake-runner.js";
 import { parseKubernetesNodes, parseKubernetesPods } from "../probes/kubernetes.js";
 import { loadTopology } from "../topology/load.js";
-import { apiEndpointFindings, calicoBirdFindings, calicoNodeFindings, internalIpFindings, leaseFindings, notReadyFindings, readinessFindings, readyFindings, registrationFindings } from "./judge.js";
+import { apiEndpointFindings, calicoBirdFindings, calicoNodeFindings, internalIpFindings, leaseFindings, nodesCatchingUp, notReadyFindings, readinessFindings, readyFindings, registrationFindings } from "./judge.js";
 
 const t = loadTopology();
 const stdout = (file: string) => ({ command: ["kubectl"], exitCode: 0, stdout: fixture(file), stderr: "", durationMs: 1 });
@@ -87,4 +87,13 @@ test("leaseFindings: both leaders' leases held and renewed within their duration
     "m_1 last renewed the lease kube-controller-manager 40 s ago (expected within its 15 s)",
     "no lease kube-scheduler in kube-system: kube-scheduler has never led (leases: kube-controller-manager)",
   ]);
+});
+
+test("nodesCatchingUp: the nodes whose Ready has yet to follow the pod network; an Unknown or unregistered one is not waited for", () => {
+  assert.deepEqual(nodesCatchingUp(t, withCalico, true), []);
+  assert.deepEqual(nodesCatchingUp(t, beforeCalico, false), []);
+  assert.equal(nodesCatchingUp(t, beforeCalico, true).length, t.hosts.length);
+  assert.deepEqual(nodesCatchingUp(t, withCalico, false)[0], "k8s-master-l1-1 (Ready=True, waiting for Ready=False)");
+  const unknown = withCalico.map((n) => (n.name === "k8s-node-l2-2" ? { ...n, ready: "Unknown" } : n));
+  assert.deepEqual(nodesCatchingUp(t, unknown.slice(1), false), ["k8s-node-l1-1 (Ready=True, waiting for Ready=False)", "k8s-node-l1-2 (Ready=True, waiting for Ready=False)", "k8s-node-l2-1 (Ready=True, waiting for Ready=False)"]);
 });

@@ -78,6 +78,18 @@ export function readyFindings(t: Topology, nodes: readonly KubernetesNode[]): st
   return [...missing, ...wrong];
 }
 
+/**
+ * The hosts whose Ready condition has yet to follow a pod network brought in (`ready`) or taken
+ * out: what waiting can still change. A node whose kubelet posts no status (Unknown) or that never
+ * registered will not change by waiting; the scenarios judge those.
+ */
+export function nodesCatchingUp(t: Topology, nodes: readonly KubernetesNode[], ready: boolean): string[] {
+  const want = ready ? "True" : "False";
+  return registered(t, nodes)
+    .pairs.filter((p) => p.node.ready !== want && p.node.ready !== "Unknown")
+    .map((p) => `${p.host} (Ready=${p.node.ready}, waiting for Ready=${want})`);
+}
+
 /** A calico-node pod on every host, Running and ready. */
 export function calicoNodeFindings(t: Topology, pods: readonly KubernetesPod[]): string[] {
   return t.hosts.flatMap((h) => {

@@ -76,6 +76,8 @@ export interface KubernetesPod {
    * while its replacement starts (a DaemonSet's rollout): it counts for nothing.
    */
   readonly terminating: boolean;
+  /** Why a container is not running yet (its state.waiting.reason: ContainerCreating, ErrImageNeverPull, ...). */
+  readonly waiting?: string | undefined;
 }
 
 const podSchema = z.looseObject({
@@ -84,7 +86,9 @@ const podSchema = z.looseObject({
   status: z.looseObject({
     phase: z.string(),
     podIP: z.string().optional(),
-    containerStatuses: z.array(z.looseObject({ name: z.string(), ready: z.boolean() })).optional(),
+    containerStatuses: z
+      .array(z.looseObject({ name: z.string(), ready: z.boolean(), state: z.looseObject({ waiting: z.looseObject({ reason: z.string().optional() }).optional() }).optional() }))
+      .optional(),
   }),
 });
 
@@ -99,6 +103,7 @@ export function parseKubernetesPods(result: CommandResult): KubernetesPod[] {
     ready: (pod.status.containerStatuses ?? []).length > 0 && (pod.status.containerStatuses ?? []).every((c) => c.ready),
     address: pod.status.podIP,
     terminating: pod.metadata.deletionTimestamp !== undefined,
+    waiting: (pod.status.containerStatuses ?? []).map((c) => c.state?.waiting?.reason).find((r) => r !== undefined),
   }));
 }
 

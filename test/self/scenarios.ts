@@ -66,7 +66,7 @@ export const GENERIC_SCENARIOS = {
   P13: CALICO_PEERING_SCENARIOS.P13,
 } as const;
 
-/** features/kubernetes/: C, the control plane's; K, the nodes' (the @calico-pods ones are skipped on the embedded lab). */
+/** features/kubernetes/: C, the control plane's; K, the nodes' (the two @calico-pods ones are skipped on the embedded lab); P, the probe pods'. */
 export const KUBERNETES_SCENARIOS = {
   C1: "the API server is ready, with its etcd",
   C2: "the API server is advertised at the control-plane host's fabric address",
@@ -74,4 +74,8 @@ export const KUBERNETES_SCENARIOS = {
   K1: "every node joined with its fabric address",
   K2: "all five nodes joined with their fabric addresses",
   K3: "nodes are NotReady before a pod network is deployed",
+  K4: "all nodes Ready after Calico",
+  P1: "a pod on every node, each with an address of its own in the pod network",
+  P2: "every pod reaches every other pod through the fabric's routes",
+  P3: "every pod reaches every other pod over Calico's overlay",
 } as const;

@@ -28,6 +28,7 @@ import {
 import { podImageArchives, type PodImageArchives } from "../../kubernetes/images.js";
 import { kubeletClientCertificate } from "../../kubernetes/pki.js";
 import { parseKubernetesNodes } from "../../probes/kubernetes.js";
+import { must } from "../../transport/must.js";
 import type { Host, Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandRunner } from "../../transport/runner.js";
@@ -55,7 +56,13 @@ export async function startKubelets(t: Topology, context: NetnsContext, control:
     const missing = t.hosts.filter((h) => !names.includes(h.name)).map((h) => h.name);
     if (missing.length > 0) throw new LabError(`not registered with the cluster yet: ${missing.join(", ")}${r.exitCode === 0 ? "" : ` (${r.stderr.trim()})`}`);
   }, budgets(t.bgp).nodesRegistered, { signal: context.signal });
+  // What kubeadm's mark-control-plane phase does (NodeRestriction forbids a kubelet to do it itself).
+  await must(kubectl, ["kubectl", "label", "node", control.name, `${CONTROL_PLANE_ROLE}=`, "--overwrite"]);
+  await must(kubectl, ["kubectl", "taint", "node", control.name, `${CONTROL_PLANE_ROLE}:NoSchedule`, "--overwrite"]);
 }
+
+/** The control-plane node's role label and taint, as kubeadm sets them. */
+export const CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane";
 
 async function startNode(context: NetnsContext, h: Host, controlHome: string, server: string, spawn: Spawn, images: PodImageArchives): Promise<void> {
   const home = nodeHome(context, h.name);

@@ -6,11 +6,13 @@
  * lab. kubectl runs in the same namespace: nothing of it is reachable from outside the lab.
  *
  * Then a kubelet and its containerd on every host (./kubelets.ts), each registered with its fabric
- * address; no pod network yet, so the nodes are NotReady, as in the blog before Calico.
+ * address: NotReady with no pod network, as in the blog before Calico, and Ready once the pod
+ * network (./calico.ts) has written each node's CNI configuration; each change of the pod network
+ * waits for the nodes to follow it, as a real cluster's nodes follow Calico's install-cni.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LabError } from "../../errors.js";
+import { ConvergenceError, LabError } from "../../errors.js";
 import { budgets } from "../../expect/budgets.js";
 import { eventually } from "../../expect/eventually.js";
 import {
@@ -30,13 +32,16 @@ import {
 } from "../../kinds/kubernetes.js";
 import { rewriting } from "../../kinds/kind.js";
 import { KUBERNETES_NODE_PROGRAMS } from "../../kinds/kubernetes-node.js";
+import { PROBE_IMAGE } from "../../kubernetes/images.js";
+import { nodesCatchingUp } from "../../kubernetes/judge.js";
 import { OPENSSL, pkiPlan, serviceAccountPublicKey } from "../../kubernetes/pki.js";
 import { isAlive } from "../../lock.js";
 import { aptInstall } from "../../packages.js";
+import { kubernetesNodes } from "../../probes/kubernetes.js";
 import type { Host, Topology } from "../../topology/model.js";
 import { runLocal } from "../../transport/local.js";
 import type { CommandRunner } from "../../transport/runner.js";
-import type { KubernetesAccess, Progress, Support } from "../driver.js";
+import type { KubernetesAccess, PodNetworkMode, Progress, Support } from "../driver.js";
 import type { NetnsContext } from "./addons.js";
 import { hasCgroupV1 } from "./cgroups.js";
 import { NODE_DAEMONS, startKubelets, type Spawn } from "./kubelets.js";
@@ -48,7 +53,7 @@ const START_STOP_DAEMON = "/usr/sbin/start-stop-daemon";
 export const NO_CALICO_PODS: Support = {
   ok: false,
   reason:
-    "Calico's own pods (calico-node, its CNI plugin) do not run on the netns lab: it runs Calico's BGP as BIRD processes (features/calico/) and its kubelets have no pod network yet (issue 15, step 3)",
+    "Calico's own pods (calico-node, its CNI plugin) do not run on the netns lab: it runs Calico's BGP as BIRD 1.6 processes with calico-node's configuration, and wires its kubelets' pods with the CNI reference plugins (ptp, host-local) over each node's Calico block; calico-node, Felix and Calico's CNI and IPAM are not built here",
 };
 
 export class NetnsKubernetes {
@@ -87,7 +92,31 @@ export class NetnsKubernetes {
     });
     await this.starting;
     const kubelets = this.nodeSupport();
-    return { ok: true, kubectl: this.kubectl(control), calicoPods: NO_CALICO_PODS, ...(kubelets.ok ? {} : { kubelets }) };
+    // The lab has no registry: its nodes import the probe image (../../kubernetes/images.ts) and never pull.
+    return { ok: true, kubectl: this.kubectl(control), calicoPods: NO_CALICO_PODS, probeImage: { name: PROBE_IMAGE.name, pullPolicy: "Never" }, ...(kubelets.ok ? {} : { kubelets }) };
+  }
+
+  /**
+   * Waits until every node's Ready condition follows the pod network `mode` (Ready with one,
+   * NotReady without); nothing to do before the kubelets run. What is still behind when the budget
+   * ends is left to the scenarios to judge, as failed: a stopped kubelet is the cluster's finding.
+   */
+  async followPodNetwork(mode: PodNetworkMode, progress: Progress): Promise<void> {
+    const control = this.controlPlaneHost();
+    const context = this.contextOf();
+    if (!control || !context.recorded().processes.some((p) => p.daemon === "kubelet")) return;
+    const kubectl = this.kubectl(control);
+    const state = mode === "none" ? "NotReady" : "Ready";
+    try {
+      const settled = await eventually(async () => {
+        const waiting = nodesCatchingUp(this.topology, (await kubernetesNodes(kubectl)).value, mode !== "none");
+        if (waiting.length > 0) throw new ConvergenceError(`Kubernetes nodes not yet ${state}: ${waiting.join(", ")}`);
+      }, budgets(this.topology.bgp).nodesFollowPodNetwork, { signal: context.signal });
+      if (settled.attempts > 1) progress(`Kubernetes nodes ${state} in ${settled.elapsedMs} ms`);
+    } catch (error) {
+      if (context.signal?.aborted) throw error;
+      progress(`${error instanceof Error ? error.message : String(error)}; left to the scenarios`);
+    }
   }
 
   /** What a kubelet on every host needs here: kubelet, containerd, runc, unshare; cgroup v1 (what they are configured for). */

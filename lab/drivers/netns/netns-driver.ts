@@ -255,8 +255,11 @@ export class NetnsDriver implements LabDriver {
     return this.podNetworks.support(mode);
   }
 
-  podNetwork(mode: PodNetworkMode, progress?: Progress): Promise<PodNetwork> {
-    return this.podNetworks.bringTo(mode, progress);
+  /** The pod network in `mode`, and the Kubernetes nodes' readiness following it when kubelets run. */
+  async podNetwork(mode: PodNetworkMode, progress: Progress = () => {}): Promise<PodNetwork> {
+    const network = await this.podNetworks.bringTo(mode, progress);
+    await this.cluster.followPodNetwork(mode, progress);
+    return network;
   }
 
   /** A real Kubernetes control plane on the control-plane host, started when first asked for (./kubernetes.ts). */
