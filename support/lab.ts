@@ -21,3 +21,14 @@ export const noPodNetworks = (lab: LabDriver): string => `the ${lab.name} driver
 export async function podNetworkSupport(lab: LabDriver, mode: PodNetworkMode): Promise<Support> {
   return lab.podNetworkSupport ? lab.podNetworkSupport(mode) : { ok: false, reason: noPodNetworks(lab) };
 }
+
+let podNetworkDeployed = false;
+
+/** Notes that a step brought the lab into a pod network mode: the run takes it out again at its end. */
+export function notePodNetworkDeployed(): void {
+  podNetworkDeployed = true;
+}
+
+export function podNetworkWasDeployed(): boolean {
+  return podNetworkDeployed;
+}

@@ -8,10 +8,9 @@
 import { After, AfterAll, Before, Status, type ITestCaseHookParameter } from "@cucumber/cucumber";
 import type { PodNetworkMode } from "../lab/drivers/driver.js";
 import { ALLURE_MESSAGE } from "./allure.js";
-import { currentLab, kubernetesAccess, podNetworkSupport } from "./lab.js";
+import { currentLab, kubernetesAccess, podNetworkSupport, podNetworkWasDeployed } from "./lab.js";
 import type { FabricWorld } from "./world.js";
 
-let modeChanged = false;
 /** Why scenarios were skipped, with how many: said once each at the end of the run. */
 const skipped = new Map<string, number>();
 
@@ -46,7 +45,6 @@ Before({ tags: "@calico", name: "the lab can run this Calico mode" }, async func
   const mode: PodNetworkMode = pickle.tags.some((t) => t.name === "@overlay") ? "overlay" : "peering";
   const support = await podNetworkSupport(this.lab, mode);
   if (!support.ok) return skip(this, support.reason);
-  modeChanged = true;
   return undefined;
 });
 
@@ -67,5 +65,5 @@ After({ tags: "@pods", name: "the probe pods are deleted", timeout: -1 }, async 
 AfterAll({ timeout: -1 }, async function () {
   for (const [reason, count] of skipped) process.stderr.write(`fabricspec: ${count} scenario${count === 1 ? "" : "s"} skipped: ${reason}\n`);
   const lab = currentLab();
-  if (modeChanged && lab.podNetwork) await lab.podNetwork("none");
+  if (podNetworkWasDeployed() && lab.podNetwork) await lab.podNetwork("none");
 });

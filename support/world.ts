@@ -36,7 +36,7 @@ import {
 } from "../lab/probes/index.js";
 import { familiesOf, type Topology } from "../lab/topology/model.js";
 import type { CommandResult, CommandRunner } from "../lab/transport/runner.js";
-import { currentLab, noPodNetworks } from "./lab.js";
+import { currentLab, noPodNetworks, notePodNetworkDeployed } from "./lab.js";
 import { describeFigures, type Disruption } from "./world/disruption.js";
 import { attachResult, withEvidence, type Attach } from "./world/evidence.js";
 import { KubernetesView } from "./world/kubernetes.js";
@@ -173,6 +173,7 @@ export class FabricWorld extends World {
   /** Brings the lab into a pod network mode; what it took is attached. */
   async deployPodNetwork(mode: PodNetworkMode): Promise<void> {
     if (!this.lab.podNetwork) throw new LabError(noPodNetworks(this.lab));
+    if (mode !== "none") notePodNetworkDeployed();
     const messages: string[] = [];
     this.podNetwork = await this.lab.podNetwork(mode, (m) => messages.push(m));
     const how = this.podNetwork.encapsulation === "none" ? "" : ` (${this.podNetwork.encapsulation.toUpperCase()} encapsulation)`;

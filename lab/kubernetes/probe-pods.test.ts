@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { KubernetesNode, KubernetesPod } from "../probes/kubernetes.js";
+import { fixture } from "../probes/fake-runner.js";
+import { parseKubernetesPods, type KubernetesNode, type KubernetesPod } from "../probes/kubernetes.js";
 import { loadTopology } from "../topology/load.js";
 import {
   parsePingEach,
@@ -68,4 +69,18 @@ test("pingEachCommand and parsePingEach: a line per target; a target lost or nev
   const others = [from, { name: "p2", host: "k8s-node-l1-2", address: "192.168.0.66" }, { name: "p3", host: "k8s-node-l2-1", address: "192.168.1.2" }];
   assert.deepEqual(podReachabilityFindings(from, others, parsePingEach("192.168.0.66 ok\n")), ["p1 (192.168.0.2, on k8s-node-l1-1) got no reply from p3 (192.168.1.2, on k8s-node-l2-1)"]);
   assert.deepEqual(podReachabilityFindings(from, others, parsePingEach("192.168.0.66 ok\n192.168.1.2 ok\n")), []);
+});
+
+test("the embedded lab's probe pods as kubectl printed them: one image never pulled is named, with kubelet's reason, and not waited for", () => {
+  const captured = parseKubernetesPods({ command: ["kubectl"], exitCode: 0, stdout: fixture("kubectl-embedded-lab-probe-pods-one-image-never-pulled.json"), stderr: "", durationMs: 1 });
+  assert.deepEqual(captured.map((p) => `${p.name} ${p.node ?? "?"} ${p.phase} ${p.address ?? "-"} ${p.waiting ?? "-"}`), [
+    "fabricspec-probe-k8s-master-l1-1 k8s-master-l1-1 Running 192.168.0.2 -",
+    "fabricspec-probe-k8s-node-l1-1 k8s-node-l1-1 Running 192.168.0.66 -",
+    "fabricspec-probe-k8s-node-l1-2 k8s-node-l1-2 Running 192.168.0.130 -",
+    "fabricspec-probe-k8s-node-l2-1 k8s-node-l2-1 Running 192.168.0.194 -",
+    "fabricspec-probe-k8s-node-l2-2 k8s-node-l2-2 Pending 192.168.1.2 ErrImageNeverPull",
+  ]);
+  assert.deepEqual(probePodsStarting(t, captured, nodes), []);
+  assert.deepEqual(probePodFindings(t, captured, nodes), ["fabricspec-probe-k8s-node-l2-2 on k8s-node-l2-2 is Pending, not ready (ErrImageNeverPull) (expected Running and ready)"]);
+  assert.deepEqual(probeAddressFindings(t, captured), []);
 });

@@ -57,15 +57,21 @@ function byHost(t: Topology, pods: readonly KubernetesPod[], nodes: readonly Kub
 }
 
 /**
- * The probe pods still worth waiting for: not running yet on a node that is Ready. A pod on a node
- * that is not Ready will not start by waiting (its kubelet posts nothing, or has no network): the
- * scenarios judge it.
+ * The probe pods still worth waiting for: not running yet on a node that is Ready, for a reason
+ * that may pass. A pod on a node that is not Ready will not start by waiting (its kubelet posts
+ * nothing, or has no network), nor one whose image may not be pulled: the scenarios judge them.
  */
 export function probePodsStarting(t: Topology, pods: readonly KubernetesPod[], nodes: readonly KubernetesNode[]): string[] {
   return byHost(t, pods, nodes)
-    .filter(({ pod, node }) => node?.ready === "True" && !(pod && runningAndReady(pod)))
+    .filter(({ pod, node }) => node?.ready === "True" && !(pod && (runningAndReady(pod) || FINAL_WAITS.has(pod.waiting ?? ""))))
     .map(({ host, pod }) => `${probePodName(host)} (${pod ? described(pod) : "not created"})`);
 }
+
+/**
+ * Why a container waits that kubelet will not get past by retrying: an image it may not pull and
+ * does not have, a name that is no image reference (a pull that fails backs off and is retried).
+ */
+const FINAL_WAITS = new Set(["ErrImageNeverPull", "InvalidImageName"]);
 
 /** Every host's probe pod Running and ready; each one that is not named, with its node's state. */
 export function probePodFindings(t: Topology, pods: readonly KubernetesPod[], nodes: readonly KubernetesNode[]): string[] {
