@@ -4,6 +4,7 @@ import { fixture } from "../probes/fake-runner.js";
 import { parseKubernetesPods, type KubernetesNode, type KubernetesPod } from "../probes/kubernetes.js";
 import { loadTopology } from "../topology/load.js";
 import {
+  addressedProbePods,
   parsePingEach,
   pingEachCommand,
   podReachabilityFindings,
@@ -83,4 +84,11 @@ test("the embedded lab's probe pods as kubectl printed them: one image never pul
   assert.deepEqual(probePodsStarting(t, captured, nodes), []);
   assert.deepEqual(probePodFindings(t, captured, nodes), ["fabricspec-probe-k8s-node-l2-2 on k8s-node-l2-2 is Pending, not ready (ErrImageNeverPull) (expected Running and ready)"]);
   assert.deepEqual(probeAddressFindings(t, captured), []);
+});
+
+test("addressedProbePods: each host's probe pod with its address; none yet, or being deleted, leaves the host out", () => {
+  assert.deepEqual(addressedProbePods(t, pods).map((p) => `${p.host} ${p.address}`), t.hosts.map((h, i) => `${h.name} ${pods[i]?.address ?? ""}`));
+  const [a, b, ...rest] = pods;
+  assert.ok(a && b);
+  assert.deepEqual(addressedProbePods(t, [{ ...a, address: undefined }, { ...b, terminating: true }, ...rest]).map((p) => p.host), ["k8s-node-l1-2", "k8s-node-l2-1", "k8s-node-l2-2"]);
 });

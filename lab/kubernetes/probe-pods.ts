@@ -52,8 +52,11 @@ interface HostPod {
   readonly node: KubernetesNode | undefined;
 }
 
+/** Each host's probe pod: the one of its name not being deleted. */
+const probePodOf = (pods: readonly KubernetesPod[], host: string): KubernetesPod | undefined => pods.find((p) => p.name === probePodName(host) && !p.terminating);
+
 function byHost(t: Topology, pods: readonly KubernetesPod[], nodes: readonly KubernetesNode[]): HostPod[] {
-  return t.hosts.map((h) => ({ host: h.name, pod: pods.find((p) => p.name === probePodName(h.name) && !p.terminating), node: nodes.find((n) => n.name === h.name) }));
+  return t.hosts.map((h) => ({ host: h.name, pod: probePodOf(pods, h.name), node: nodes.find((n) => n.name === h.name) }));
 }
 
 /**
@@ -86,7 +89,10 @@ export function probePodFindings(t: Topology, pods: readonly KubernetesPod[], no
 export function probeAddressFindings(t: Topology, pods: readonly KubernetesPod[]): string[] {
   const network = parseCidr(t.podNetwork);
   if (!network) throw new Error(`model invariant: pod network ${t.podNetwork} is not a CIDR`);
-  const probes = t.hosts.flatMap((h) => pods.filter((p) => p.name === probePodName(h.name) && !p.terminating).map((p) => ({ host: h.name, pod: p })));
+  const probes = t.hosts.flatMap((h) => {
+    const pod = probePodOf(pods, h.name);
+    return pod ? [{ host: h.name, pod }] : [];
+  });
   return probes.flatMap(({ host, pod }) => {
     if (pod.address === undefined) return [`${pod.name} on ${host} has no address (expected one in the pod network ${t.podNetwork})`];
     if (!contains(network, pod.address)) return [`${pod.name} on ${host} has ${pod.address}, outside the pod network ${t.podNetwork}`];
@@ -116,6 +122,14 @@ export interface ProbePod {
   readonly name: string;
   readonly host: string;
   readonly address: string;
+}
+
+/** The hosts' probe pods that have an address: what pings can be sent between. */
+export function addressedProbePods(t: Topology, pods: readonly KubernetesPod[]): ProbePod[] {
+  return t.hosts.flatMap((h) => {
+    const address = probePodOf(pods, h.name)?.address;
+    return address === undefined ? [] : [{ name: probePodName(h.name), host: h.name, address }];
+  });
 }
 
 /** From `from`, every other probe pod answered; each that did not named, with both nodes. */

@@ -111,9 +111,10 @@ export function calicoNodePods(kubectl: CommandRunner): Promise<Probed<Kubernete
   return runProbe(kubectl, CALICO_NODE_PODS_COMMAND, parseKubernetesPods, { timeoutMs: 30_000 });
 }
 
-/** `kubectl get pods --namespace NS -o json`: every pod of a namespace. */
-export function namespacePods(kubectl: CommandRunner, namespace: string): Promise<Probed<KubernetesPod[]>> {
-  return runProbe(kubectl, ["kubectl", "get", "pods", "--namespace", namespace, "-o", "json"], parseKubernetesPods, { timeoutMs: 30_000 });
+/** `kubectl get pods --namespace NS [--selector S] -o json`: the pods of a namespace, those a label selector picks if given. */
+export function namespacePods(kubectl: CommandRunner, namespace: string, selector?: string): Promise<Probed<KubernetesPod[]>> {
+  const select = selector === undefined ? [] : ["--selector", selector];
+  return runProbe(kubectl, ["kubectl", "get", "pods", "--namespace", namespace, ...select, "-o", "json"], parseKubernetesPods, { timeoutMs: 30_000 });
 }
 
 /** An object `kubectl get` printed: its kind, name and (a ConfigMap's) data. */

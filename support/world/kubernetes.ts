@@ -5,6 +5,7 @@ import { LabError } from "../../lab/errors.js";
 import { budgets } from "../../lab/expect/budgets.js";
 import { eventually } from "../../lab/expect/eventually.js";
 import {
+  addressedProbePods,
   parsePingEach,
   pingEachCommand,
   podReachabilityFindings,
@@ -14,12 +15,10 @@ import {
   probePodsManifest,
   probePodsStarting,
   PUBLIC_PROBE_IMAGE,
-  type ProbePod,
 } from "../../lab/kubernetes/probe-pods.js";
 import { calicoNodeBirdProtocols, type BirdProtocol } from "../../lab/probes/bird.js";
 import { apiEndpoints, controlPlaneLeases, readinessChecks, type ApiEndpoint, type Lease, type ReadinessCheck } from "../../lab/probes/control-plane.js";
-import { calicoNodePods, kubernetesNodes, parseKubernetesPods, type KubernetesNode, type KubernetesPod } from "../../lab/probes/kubernetes.js";
-import { runProbe } from "../../lab/probes/probe.js";
+import { calicoNodePods, kubernetesNodes, namespacePods, type KubernetesNode, type KubernetesPod } from "../../lab/probes/kubernetes.js";
 import { must } from "../../lab/transport/must.js";
 import type { CommandRunner } from "../../lab/transport/runner.js";
 import { kubernetesAccess } from "../lab.js";
@@ -80,7 +79,7 @@ export class KubernetesView {
   /** The probe pods, by their label (../../lab/kubernetes/probe-pods.ts). */
   async probePods(kubectl?: CommandRunner): Promise<KubernetesPod[]> {
     const runner = kubectl ?? (await this.kubectl());
-    return (await runProbe(runner, ["kubectl", "get", "pods", "--namespace", PROBE_POD_NAMESPACE, "--selector", PROBE_POD_SELECTOR, "-o", "json"], parseKubernetesPods, { timeoutMs: 30_000 })).value;
+    return (await namespacePods(runner, PROBE_POD_NAMESPACE, PROBE_POD_SELECTOR)).value;
   }
 
   /**
@@ -94,16 +93,18 @@ export class KubernetesView {
     await this.deleteProbePods(); // left by an interrupted run, maybe on a pod network since replaced
     await must(await this.kubectl(), ["kubectl", "apply", "-f", "-"], probePodsManifest(t, access.probeImage ?? PUBLIC_PROBE_IMAGE));
     const state = async () => ({ pods: await this.probePods(access.kubectl), nodes: (await kubernetesNodes(access.kubectl)).value });
-    let last = await state();
+    let seen: Awaited<ReturnType<typeof state>> | undefined;
     try {
       await eventually(async () => {
-        last = await state();
-        const starting = probePodsStarting(t, last.pods, last.nodes);
+        seen = await state();
+        const starting = probePodsStarting(t, seen.pods, seen.nodes);
         if (starting.length > 0) throw new Error(`probe pods still starting: ${starting.join(", ")}`);
       }, budgets(t.bgp).testPodsRunning);
     } catch {
       // What is still not running is judged below, as the network's finding.
     }
+    // The last state the wait saw; read once more only when no read succeeded (a probe error is then the lab's).
+    const last = seen ?? (await state());
     this.attach(last.pods.map((p) => `${p.name} on ${p.node ?? "?"}: ${p.phase}${p.ready ? ", ready" : ""}${p.address ? `, ${p.address}` : ""}${p.waiting ? ` (${p.waiting})` : ""}`).join("\n") || "no probe pods", { mediaType: "text/plain", fileName: "probe pods" });
     return probePodFindings(t, last.pods, last.nodes);
   }
@@ -112,11 +113,7 @@ export class KubernetesView {
   async probePodReachability(): Promise<string[]> {
     const kubectl = await this.kubectl();
     const t = this.lab.topology;
-    const pods = await this.probePods(kubectl);
-    const probes: ProbePod[] = t.hosts.flatMap((h) => {
-      const pod = pods.find((p) => p.node === h.name && !p.terminating && p.address !== undefined);
-      return pod?.address ? [{ name: pod.name, host: h.name, address: pod.address }] : [];
-    });
+    const probes = addressedProbePods(t, await this.probePods(kubectl));
     if (probes.length < t.hosts.length) throw new LabError(`only ${probes.length} of ${t.hosts.length} probe pods have an address: a step that runs them must pass first`);
     const findings = await mapBounded(probes, async (from) => {
       const targets = probes.filter((to) => to !== from).map((to) => to.address);
